@@ -1,0 +1,32 @@
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("actor", "template"),
+    [
+        ("committee", "home/committee.html"),
+        ("leader", "home/committee.html"),
+        ("unit_admin", "home/unit_admin.html"),
+        ("secretary", "home/secretary.html"),
+        ("nobody", "home/no_role.html"),
+    ],
+)
+def test_each_role_lands_on_its_own_home(client, world, request, actor, template):
+    client.force_login(request.getfixturevalue(actor))
+    response = client.get("/")
+    assert template in [t.name for t in response.templates]
+
+
+def test_secretary_home_names_only_own_branch(client, world, secretary):
+    client.force_login(secretary)
+    body = client.get("/").content.decode()
+    assert "甲厅第一党支部" in body
+    assert "甲厅第二党支部" not in body
+    assert "乙局" not in body
+
+
+def test_import_link_is_shown_to_committee_only(client, world, committee, leader):
+    client.force_login(committee)
+    assert "/units/import/" in client.get("/").content.decode()
+    client.force_login(leader)
+    assert "/units/import/" not in client.get("/").content.decode()

@@ -1,0 +1,35 @@
+from django.core.management import call_command
+
+from units.models import Branch, CoordinationGroup, Role, Unit, UnitCategory, User
+
+
+def counts():
+    return (
+        UnitCategory.objects.count(), CoordinationGroup.objects.count(), Unit.objects.count(),
+        Branch.objects.count(), User.objects.count(), Role.objects.count(),
+    )
+
+
+def test_demo_has_the_promised_committee(db):
+    call_command("load_demo", "--quiet")
+    assert counts()[:4] == (3, 2, 8, 30)
+    assert Branch.objects.exclude(secretary_name="").count() == 30
+
+
+def test_demo_gives_one_login_per_role(db):
+    call_command("load_demo", "--quiet")
+    kinds = dict(Role.objects.filter(user__username__in=[
+        "committee", "leader", "unitadmin", "secretary"
+    ]).values_list("user__username", "kind"))
+    assert kinds == {
+        "committee": "committee", "leader": "leader",
+        "unitadmin": "unit_admin", "secretary": "secretary",
+    }
+    assert User.objects.get(username="secretary").check_password("Demo-2026!")
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    call_command("load_demo", "--quiet")
+    first = counts()
+    call_command("load_demo", "--quiet")
+    assert counts() == first

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from .models import Branch, CoordinationGroup, Role, Unit, UnitCategory, User
+from .resources import BranchResource, CoordinationGroupResource, UnitCategoryResource, UnitResource
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["unit", "branch"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleInline]
+    list_display = ["username", "full_name", "email", "is_active", "last_login"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("联系方式"), {"fields": ["full_name", "phone"]}),)
+
+
+@admin.register(UnitCategory)
+class UnitCategoryAdmin(ImportExportModelAdmin):
+    resource_classes = [UnitCategoryResource]
+    list_display = ["name", "code", "sort_order"]
+
+
+@admin.register(CoordinationGroup)
+class CoordinationGroupAdmin(ImportExportModelAdmin):
+    resource_classes = [CoordinationGroupResource]
+    list_display = ["name", "sort_order"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportModelAdmin):
+    resource_classes = [UnitResource]
+    list_display = ["name", "short_name", "category", "group", "headcount", "party_affairs_staff", "active"]
+    list_filter = ["category", "group", "active"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(Branch)
+class BranchAdmin(ImportExportModelAdmin):
+    resource_classes = [BranchResource]
+    list_display = ["name", "unit", "secretary_name", "member_count", "active"]
+    list_filter = ["unit__category", "active"]
+    search_fields = ["name", "unit__name", "secretary_name"]
+    list_select_related = ["unit"]

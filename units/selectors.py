@@ -1,0 +1,127 @@
+"""Who may see what in the organisation, decided here once for the web and the API."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from .models import BRANCH_MEMBER_LIMIT, Branch, Role, Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The roles a user holds, read once per request."""
+
+    committee: bool = False
+    leader: bool = False
+    unit_ids: frozenset = field(default_factory=frozenset)  # units the user administers
+    branch_ids: frozenset = field(default_factory=frozenset)  # branches the user leads
+
+    @property
+    def sees_everything(self):
+        return self.committee or self.leader
+
+    @property
+    def is_unit_admin(self):
+        return bool(self.unit_ids)
+
+    @property
+    def is_secretary(self):
+        return bool(self.branch_ids)
+
+    @property
+    def has_any_role(self):
+        return self.sees_everything or self.is_unit_admin or self.is_secretary
+
+
+def scope_of(user) -> Scope:
+    if not user.is_authenticated:
+        return Scope()
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    committee = leader = False
+    unit_ids, branch_ids = set(), set()
+    for kind, unit_id, branch_id in Role.objects.filter(user=user).values_list(
+        "kind", "unit_id", "branch_id"
+    ):
+        if kind == Role.Kind.COMMITTEE:
+            committee = True
+        elif kind == Role.Kind.LEADER:
+            leader = True
+        elif kind == Role.Kind.UNIT_ADMIN:
+            unit_ids.add(unit_id)
+        elif kind == Role.Kind.SECRETARY:
+            branch_ids.add(branch_id)
+    scope = Scope(
+        committee=committee or user.is_superuser,
+        leader=leader,
+        unit_ids=frozenset(unit_ids),
+        branch_ids=frozenset(branch_ids),
+    )
+    user._scope_cache = scope
+    return scope
+
+
+def can_manage(user) -> bool:
+    """Committee staff change things; leaders read everything and change nothing."""
+    return scope_of(user).committee
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    scope = scope_of(user)
+    units = Unit.objects.all()
+    if scope.sees_everything:
+        return units
+    return units.filter(
+        Q(pk__in=scope.unit_ids) | Q(branches__in=scope.branch_ids)
+    ).distinct()
+
+
+def branches_visible_to(user) -> QuerySet[Branch]:
+    scope = scope_of(user)
+    branches = Branch.objects.all()
+    if scope.sees_everything:
+        return branches
+    return branches.filter(Q(unit_id__in=scope.unit_ids) | Q(pk__in=scope.branch_ids))
+
+
+def unit_list(user, *, category=None, group=None, search="", active_only=True):
+    units = units_visible_to(user).select_related("category", "group")
+    if active_only:
+        units = units.filter(active=True)
+    if category:
+        units = units.filter(category=category)
+    if group:
+        units = units.filter(group=group)
+    if search:
+        units = units.filter(Q(name__icontains=search) | Q(short_name__icontains=search))
+    visible_branches = branches_visible_to(user).filter(active=True)
+    return units.annotate(
+        branch_count=Count("branches", filter=Q(branches__in=visible_branches), distinct=True),
+        member_total=Sum("branches__member_count", filter=Q(branches__in=visible_branches)),
+    ).order_by("category__sort_order", "name")
+
+
+def branch_list(user, *, unit=None, search="", oversized_only=False):
+    branches = branches_visible_to(user).filter(active=True).select_related(
+        "unit", "unit__category"
+    )
+    if unit:
+        branches = branches.filter(unit=unit)
+    if search:
+        branches = branches.filter(
+            Q(name__icontains=search) | Q(secretary_name__icontains=search)
+        )
+    if oversized_only:
+        branches = branches.filter(member_count__gt=BRANCH_MEMBER_LIMIT)
+    return branches.order_by("unit__category__sort_order", "unit__name", "name")
+
+
+def secretaries_by_branch(branch_ids) -> dict:
+    """Accounts holding the secretary role, keyed by branch, in one query."""
+    result: dict = {}
+    for role in Role.objects.filter(
+        kind=Role.Kind.SECRETARY, branch_id__in=list(branch_ids)
+    ).select_related("user"):
+        result.setdefault(role.branch_id, []).append(role.user)
+    return result

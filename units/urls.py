@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/import/", views.import_page, name="org_import"),
+    path("units/export/<str:kind>.<str:file_format>", views.export, name="org_export"),
+    path("units/<slug:slug>/", views.unit_detail, name="unit_detail"),
+    path("branches/", views.branch_list, name="branch_list"),
+    path("branches/<int:pk>/", views.branch_detail, name="branch_detail"),
+]
