@@ -26,7 +26,9 @@ def _media_root(tmp_path, settings):
 @pytest.fixture
 def unit_a(db):
     return UnitFactory(
-        name="省甲厅", short_name="甲厅", slug="jia",
+        name="省甲厅",
+        short_name="甲厅",
+        slug="jia",
         category=UnitCategoryFactory(code="economic", name="经济调节类"),
     )
 
@@ -34,7 +36,9 @@ def unit_a(db):
 @pytest.fixture
 def unit_b(db):
     return UnitFactory(
-        name="省乙局", short_name="乙局", slug="yi",
+        name="省乙局",
+        short_name="乙局",
+        slug="yi",
         category=UnitCategoryFactory(code="service", name="窗口服务类"),
     )
 

@@ -36,7 +36,15 @@ class CoordinationGroupAdmin(ImportExportModelAdmin):
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
-    list_display = ["name", "short_name", "category", "group", "headcount", "party_affairs_staff", "active"]
+    list_display = [
+        "name",
+        "short_name",
+        "category",
+        "group",
+        "headcount",
+        "party_affairs_staff",
+        "active",
+    ]
     list_filter = ["category", "group", "active"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["short_name"]}

@@ -13,7 +13,9 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            if isinstance(
+                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
@@ -33,11 +35,15 @@ class StyledFormMixin:
 class UnitFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     category = forms.ModelChoiceField(
-        label=_("分类"), queryset=UnitCategory.objects.all(), required=False,
+        label=_("分类"),
+        queryset=UnitCategory.objects.all(),
+        required=False,
         empty_label=_("全部分类"),
     )
     group = forms.ModelChoiceField(
-        label=_("协作组"), queryset=CoordinationGroup.objects.all(), required=False,
+        label=_("协作组"),
+        queryset=CoordinationGroup.objects.all(),
+        required=False,
         empty_label=_("全部协作组"),
     )
 
@@ -51,9 +57,7 @@ class ImportForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("导入内容"), choices=[(k, label) for k, (_r, label) in RESOURCES.items()]
     )
-    file = forms.FileField(
-        label=_("文件"), help_text=_("支持 .xlsx 和 .csv；列名与导出文件一致。")
-    )
+    file = forms.FileField(label=_("文件"), help_text=_("支持 .xlsx 和 .csv；列名与导出文件一致。"))
 
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):

@@ -5,10 +5,9 @@ a clear Chinese message for a file it cannot read, every bad row named by its li
 the spreadsheet, and nothing written unless every row is good.
 """
 
-from dataclasses import dataclass, field
-
 import csv
 import io
+from dataclasses import dataclass, field
 
 import openpyxl
 import tablib

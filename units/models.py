@@ -141,11 +141,19 @@ class Role(models.Model):
     )
     kind = models.CharField(_("角色"), max_length=20, choices=Kind.choices)
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("单位"),
     )
     branch = models.ForeignKey(
-        Branch, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Branch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("党支部"),
     )
 

@@ -44,7 +44,8 @@ class StrictIntegerWidget(widgets.IntegerWidget):
             number = float(value)
         except (TypeError, ValueError) as exc:
             raise ValueError(
-                _("“%(label)s”应为整数，实际为“%(value)s”。") % {"label": self.label, "value": value}
+                _("“%(label)s”应为整数，实际为“%(value)s”。")
+                % {"label": self.label, "value": value}
             ) from exc
         if number != int(number) or number < 0:
             raise ValueError(
@@ -123,7 +124,9 @@ class UnitResource(ChineseResource):
         "headcount", column_name="在编人数", widget=StrictIntegerWidget("在编人数")
     )
     party_affairs_staff = fields.Field(
-        "party_affairs_staff", column_name="党务干部人数", widget=StrictIntegerWidget("党务干部人数")
+        "party_affairs_staff",
+        column_name="党务干部人数",
+        widget=StrictIntegerWidget("党务干部人数"),
     )
     active = fields.Field("active", column_name="启用", widget=YesNoWidget())
 
@@ -131,13 +134,21 @@ class UnitResource(ChineseResource):
         model = Unit
         import_id_fields = ["slug"]
         fields = [
-            "slug", "name", "short_name", "category", "group",
-            "headcount", "party_affairs_staff", "active",
+            "slug",
+            "name",
+            "short_name",
+            "category",
+            "group",
+            "headcount",
+            "party_affairs_staff",
+            "active",
         ]
 
 
 class BranchResource(ChineseResource):
-    unit = fields.Field("unit", column_name="单位标识", widget=LookupWidget(Unit, "slug", "单位标识"))
+    unit = fields.Field(
+        "unit", column_name="单位标识", widget=LookupWidget(Unit, "slug", "单位标识")
+    )
     name = fields.Field("name", column_name="支部名称")
     secretary_name = fields.Field("secretary_name", column_name="支部书记")
     member_count = fields.Field(

@@ -72,9 +72,7 @@ def units_visible_to(user) -> QuerySet[Unit]:
     units = Unit.objects.all()
     if scope.sees_everything:
         return units
-    return units.filter(
-        Q(pk__in=scope.unit_ids) | Q(branches__in=scope.branch_ids)
-    ).distinct()
+    return units.filter(Q(pk__in=scope.unit_ids) | Q(branches__in=scope.branch_ids)).distinct()
 
 
 def branches_visible_to(user) -> QuerySet[Branch]:
@@ -103,15 +101,13 @@ def unit_list(user, *, category=None, group=None, search="", active_only=True):
 
 
 def branch_list(user, *, unit=None, search="", oversized_only=False):
-    branches = branches_visible_to(user).filter(active=True).select_related(
-        "unit", "unit__category"
+    branches = (
+        branches_visible_to(user).filter(active=True).select_related("unit", "unit__category")
     )
     if unit:
         branches = branches.filter(unit=unit)
     if search:
-        branches = branches.filter(
-            Q(name__icontains=search) | Q(secretary_name__icontains=search)
-        )
+        branches = branches.filter(Q(name__icontains=search) | Q(secretary_name__icontains=search))
     if oversized_only:
         branches = branches.filter(member_count__gt=BRANCH_MEMBER_LIMIT)
     return branches.order_by("unit__category__sort_order", "unit__name", "name")

@@ -27,4 +27,3 @@ def grant_role(user, kind: str, *, unit: Unit | None = None, branch: Branch | No
     role, _created = Role.objects.get_or_create(user=user, kind=kind, unit=unit, branch=branch)
     user.__dict__.pop("_scope_cache", None)
     return role
-

@@ -81,8 +81,11 @@ def import_page(request):
                     messages.success(
                         request,
                         _("导入完成：新增 %(new)d 行，更新 %(updated)d 行，未变 %(same)d 行。")
-                        % {"new": outcome.new, "updated": outcome.updated,
-                           "same": outcome.unchanged},
+                        % {
+                            "new": outcome.new,
+                            "updated": outcome.updated,
+                            "same": outcome.unchanged,
+                        },
                     )
     else:
         form = ImportForm()

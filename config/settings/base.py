@@ -7,7 +7,6 @@ Celery tasks executed inline, so a newcomer needs nothing but Python.
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -125,7 +124,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded evidence is private: it is streamed by views that check scope, never from MEDIA_URL.
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
-    "default": {"BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

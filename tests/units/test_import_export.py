@@ -12,9 +12,7 @@ UNIT_HEADERS = ["标识", "单位名称", "简称", "分类", "协作组", "在�
 
 
 def upload(client, kind, name, content):
-    return client.post(
-        "/units/import/", {"kind": kind, "file": SimpleUploadedFile(name, content)}
-    )
+    return client.post("/units/import/", {"kind": kind, "file": SimpleUploadedFile(name, content)})
 
 
 @pytest.fixture

@@ -5,8 +5,12 @@ from units.models import Branch, CoordinationGroup, Role, Unit, UnitCategory, Us
 
 def counts():
     return (
-        UnitCategory.objects.count(), CoordinationGroup.objects.count(), Unit.objects.count(),
-        Branch.objects.count(), User.objects.count(), Role.objects.count(),
+        UnitCategory.objects.count(),
+        CoordinationGroup.objects.count(),
+        Unit.objects.count(),
+        Branch.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
     )
 
 
@@ -18,12 +22,16 @@ def test_demo_has_the_promised_committee(db):
 
 def test_demo_gives_one_login_per_role(db):
     call_command("load_demo", "--quiet")
-    kinds = dict(Role.objects.filter(user__username__in=[
-        "committee", "leader", "unitadmin", "secretary"
-    ]).values_list("user__username", "kind"))
+    kinds = dict(
+        Role.objects.filter(
+            user__username__in=["committee", "leader", "unitadmin", "secretary"]
+        ).values_list("user__username", "kind")
+    )
     assert kinds == {
-        "committee": "committee", "leader": "leader",
-        "unitadmin": "unit_admin", "secretary": "secretary",
+        "committee": "committee",
+        "leader": "leader",
+        "unitadmin": "unit_admin",
+        "secretary": "secretary",
     }
     assert User.objects.get(username="secretary").check_password("Demo-2026!")
 

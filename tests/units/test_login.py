@@ -31,7 +31,11 @@ def test_password_change_requires_a_strong_password(client, secretary):
     client.force_login(secretary)
     response = client.post(
         "/accounts/password/",
-        {"old_password": "Test-pass-2026", "new_password1": "12345678", "new_password2": "12345678"},
+        {
+            "old_password": "Test-pass-2026",
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]

@@ -12,7 +12,11 @@ def names(queryset):
 
 def test_committee_sees_every_unit_and_branch(world, committee):
     assert names(units_visible_to(committee)) == ["省乙局", "省甲厅"]
-    assert names(branches_visible_to(committee)) == ["乙局第一党支部", "甲厅第一党支部", "甲厅第二党支部"]
+    assert names(branches_visible_to(committee)) == [
+        "乙局第一党支部",
+        "甲厅第一党支部",
+        "甲厅第二党支部",
+    ]
 
 
 def test_leader_sees_everything_but_cannot_manage(world, leader):
@@ -39,7 +43,11 @@ def test_person_holding_two_roles_sees_the_union(world):
     person = user_with_role(Role.Kind.SECRETARY, branch=world["b1"], username="both")
     Role.objects.create(user=person, kind=Role.Kind.UNIT_ADMIN, unit=world["unit_a"])
     assert names(units_visible_to(person)) == ["省乙局", "省甲厅"]
-    assert names(branches_visible_to(person)) == ["乙局第一党支部", "甲厅第一党支部", "甲厅第二党支部"]
+    assert names(branches_visible_to(person)) == [
+        "乙局第一党支部",
+        "甲厅第一党支部",
+        "甲厅第二党支部",
+    ]
 
 
 def test_only_committee_can_manage(world, committee, unit_admin, secretary):

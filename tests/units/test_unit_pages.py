@@ -82,7 +82,9 @@ def test_unit_outside_scope_is_404(client, world, request, actor):
     assert client.get("/units/yi/").status_code == 404
 
 
-def test_unit_list_query_count_does_not_grow_with_units(client, world, committee, django_assert_num_queries):
+def test_unit_list_query_count_does_not_grow_with_units(
+    client, world, committee, django_assert_num_queries
+):
     from tests.factories import BranchFactory, UnitFactory
 
     client.force_login(committee)

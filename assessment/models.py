@@ -1,0 +1,541 @@
+"""Plans, periods, indicator systems, evidence, review and rectification.
+
+Every workflow here (period, submission, rectification) keeps its states as TextChoices,
+its allowed moves in a map beside them, and a log model of every move. Only the
+transition services in services.py assign a status.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Branch, Unit, UnitCategory
+
+
+class Phase(models.TextChoices):
+    BENCHMARK = "benchmark", _("对标年")
+    BREAKTHROUGH = "breakthrough", _("突破年")
+    RESULTS = "results", _("问效年")
+
+
+class Standard(models.TextChoices):
+    """六实: the six standards."""
+
+    BELIEF = "belief", _("信念坚实")
+    THEORY = "theory", _("理论扎实")
+    ORGANISATION = "organisation", _("组织夯实")
+    CONDUCT = "conduct", _("作风务实")
+    DISCIPLINE = "discipline", _("纪律压实")
+    SERVICE = "service", _("服务求实")
+
+
+class Goal(models.TextChoices):
+    """四个模范: the four goals."""
+
+    POLITICS = "politics", _("讲政治")
+    DISCIPLINE = "discipline", _("守纪律")
+    RESPONSIBILITY = "responsibility", _("负责任")
+    EFFICIENCY = "efficiency", _("有效率")
+
+
+class Cycle(models.Model):
+    """A three-year action plan (三年行动计划)."""
+
+    title = models.CharField(_("名称"), max_length=100)
+    start_year = models.PositiveSmallIntegerField(_("起始年份"), unique=True)
+    goals = models.TextField(_("总体目标"), blank=True)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_cycle",
+        verbose_name=_("上一个三年"),
+    )
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("三年行动计划")
+        verbose_name_plural = _("三年行动计划")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def end_year(self):
+        return self.start_year + 2
+
+
+class AnnualPlan(models.Model):
+    class Aggregation(models.TextChoices):
+        MEAN = "mean", _("各支部平均")
+        MEMBERS = "members", _("按党员人数加权")
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="plans", verbose_name=_("三年行动计划")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    phase = models.CharField(_("阶段"), max_length=20, choices=Phase.choices)
+    key_tasks = models.TextField(_("年度重点工作"), blank=True)
+    special_tasks = models.TextField(_("专项工作"), blank=True)
+    unit_aggregation = models.CharField(
+        _("单位得分汇总方式"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.MEAN,
+    )
+    require_unit_check = models.BooleanField(_("须经单位管理员审核后报送工委"), default=False)
+    burden_cap = models.PositiveSmallIntegerField(
+        _("每季度材料项数上限"),
+        default=15,
+        help_text=_("为基层减负：一个支部每季度需报送的材料项数超过此数时提示。"),
+    )
+    # Annual score = quarterly mean × a + year-end exam × b + satisfaction × c, ± bonus/deductions
+    weight_quarterly = models.DecimalField(
+        _("季度平均权重"), max_digits=4, decimal_places=2, default=0.5
+    )
+    weight_exam = models.DecimalField(
+        _("年度考核权重"), max_digits=4, decimal_places=2, default=0.4
+    )
+    weight_satisfaction = models.DecimalField(
+        _("群众满意度权重"), max_digits=4, decimal_places=2, default=0.1
+    )
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
+
+    def __str__(self):
+        return f"{self.year} {self.get_phase_display()}"
+
+
+class Period(models.Model):
+    class Kind(models.TextChoices):
+        Q1 = "q1", _("第一季度")
+        Q2 = "q2", _("第二季度")
+        Q3 = "q3", _("第三季度")
+        Q4 = "q4", _("第四季度")
+        H1 = "h1", _("半年小考")
+        ANNUAL = "annual", _("年度大考")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("未开放")
+        OPEN = "open", _("报送中")
+        CLOSED = "closed", _("已截止")
+        PUBLISHED = "published", _("已发布")
+
+    plan = models.ForeignKey(
+        AnnualPlan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("年度计划")
+    )
+    kind = models.CharField(_("考核节点"), max_length=10, choices=Kind.choices)
+    opens_on = models.DateField(_("开始报送"))
+    deadline = models.DateField(_("截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+
+    class Meta:
+        ordering = ["plan__year", "opens_on"]
+        verbose_name = _("考核节点")
+        verbose_name_plural = _("考核节点")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="period_unique_kind"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opens_on")), name="period_deadline_after_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan.year} {self.get_kind_display()}"
+
+
+PERIOD_TRANSITIONS = {
+    Period.Status.DRAFT: {Period.Status.OPEN},
+    Period.Status.OPEN: {Period.Status.CLOSED},
+    Period.Status.CLOSED: {Period.Status.PUBLISHED, Period.Status.OPEN},  # reopen needs a reason
+    Period.Status.PUBLISHED: set(),
+}
+
+
+class PeriodTransition(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=Period.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Period.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("节点状态记录")
+        verbose_name_plural = _("节点状态记录")
+
+    def __str__(self):
+        return f"{self.period}: {self.from_status} → {self.to_status}"
+
+
+class IndicatorSystem(models.Model):
+    """One version of a plan's indicator system. A new version is made when an open period
+    would otherwise see its items change silently."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, on_delete=models.CASCADE, related_name="systems", verbose_name=_("年度计划")
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    base_points = models.DecimalField(_("基础分"), max_digits=6, decimal_places=2, default=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan__year", "-version"]
+        verbose_name = _("指标体系")
+        verbose_name_plural = _("指标体系")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="system_unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} v{self.version}"
+
+
+class Indicator(models.Model):
+    """A node of the tree: dimension → item → optional sub-item."""
+
+    class Kind(models.TextChoices):
+        DIMENSION = "dimension", _("维度")
+        QUANTITATIVE = "quantitative", _("定量")
+        GRADED = "graded", _("评档（A/B/C/D）")
+        YES_NO = "yes_no", _("是否")
+        BONUS = "bonus", _("加分")
+        DEDUCTION = "deduction", _("扣分")
+        VETO = "veto", _("一票否决")
+
+    class Frequency(models.TextChoices):
+        QUARTERLY = "quarterly", _("每季度")
+        HALF_YEAR = "half_year", _("半年")
+        ANNUAL = "annual", _("年度")
+
+    class Level(models.TextChoices):
+        BRANCH = "branch", _("党支部")
+        UNIT = "unit", _("单位")
+
+    system = models.ForeignKey(
+        IndicatorSystem,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("指标体系"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
+    )
+    code = models.CharField(_("编码"), max_length=20)
+    name = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    evidence_guide = models.TextField(_("佐证材料要求"), blank=True)
+    standard = models.CharField(_("六实标准"), max_length=20, choices=Standard.choices, blank=True)
+    goal = models.CharField(_("四个模范"), max_length=20, choices=Goal.choices, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    level = models.CharField(
+        _("考核对象"), max_length=10, choices=Level.choices, default=Level.BRANCH
+    )
+    max_score = models.DecimalField(_("满分"), max_digits=6, decimal_places=2, default=0)
+    weight = models.DecimalField(_("权重（%）"), max_digits=5, decimal_places=2, default=0)
+    frequency = models.CharField(
+        _("频次"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    categories = models.ManyToManyField(
+        UnitCategory,
+        blank=True,
+        related_name="+",
+        verbose_name=_("适用单位分类"),
+        help_text=_("不选表示适用于全部分类。"),
+    )
+    requires_number = models.BooleanField(_("需填数值"), default=False)
+    number_label = models.CharField(_("数值说明"), max_length=50, blank=True)
+    requires_text = models.BooleanField(_("需填文字说明"), default=True)
+    requires_attachment = models.BooleanField(_("需上传附件"), default=False)
+    # Quantitative scoring rule, e.g. {"type": "thresholds", "steps": [[4, 100], [2, 60]]}
+    # or {"type": "ratio", "target": 12}; see services for the rule kinds.
+    rule = models.JSONField(_("计分规则"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    retired_at = models.DateTimeField(_("淘汰时间"), null=True, blank=True)
+    retired_reason = models.CharField(_("淘汰原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["system", "position", "code"]
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="indicator_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Evidence(models.Model):
+    """An uploaded file, kept once and linked to as many submissions as it supports."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("党支部"),
+    )
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Submission(models.Model):
+    """One item's evidence from one branch (or unit) for one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        UNIT_CHECKED = "unit_checked", _("单位已审核")
+        RETURNED = "returned", _("已退回")
+        ACCEPTED = "accepted", _("已通过")
+
+    class Grade(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+        D = "D", "D"
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("考核节点")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("指标")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("党支部"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    value = models.DecimalField(_("数值"), max_digits=12, decimal_places=2, null=True, blank=True)
+    narrative = models.TextField(_("情况说明"), blank=True, max_length=5000)
+    self_score = models.DecimalField(
+        _("自评分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="submissions")
+    is_late = models.BooleanField(_("逾期提交"), default=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    grade = models.CharField(_("评档"), max_length=1, choices=Grade.choices, blank=True)
+    reviewer_score = models.DecimalField(
+        _("审核得分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    reviewer_comment = models.TextField(_("审核意见"), blank=True, max_length=2000)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock: a save must name the version it read, so no update is lost.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "indicator__position", "indicator__code"]
+        verbose_name = _("报送材料")
+        verbose_name_plural = _("报送材料")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "indicator", "branch"],
+                condition=Q(branch__isnull=False),
+                name="submission_unique_branch_item",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "indicator", "unit"],
+                condition=Q(branch__isnull=True),
+                name="submission_unique_unit_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self):
+        return f"{self.indicator.code} · {self.branch or self.unit}"
+
+
+SUBMISSION_TRANSITIONS = {
+    Submission.Status.DRAFT: {Submission.Status.SUBMITTED},
+    Submission.Status.SUBMITTED: {
+        Submission.Status.UNIT_CHECKED,
+        Submission.Status.RETURNED,
+        Submission.Status.ACCEPTED,
+    },
+    Submission.Status.UNIT_CHECKED: {Submission.Status.RETURNED, Submission.Status.ACCEPTED},
+    Submission.Status.RETURNED: {Submission.Status.SUBMITTED},
+    Submission.Status.ACCEPTED: {Submission.Status.RETURNED},  # a reviewer may take it back
+}
+
+
+class SubmissionEvent(models.Model):
+    """The item's history: every status move and every change, with before and after."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=dict, blank=True)  # {"field": [before, after]}
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("报送记录")
+        verbose_name_plural = _("报送记录")
+
+    def __str__(self):
+        return f"{self.submission_id} {self.action}"
+
+
+class Rectification(models.Model):
+    """A rectification notice (整改通知书) and its feedback form (整改反馈单)."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("已下发")
+        ANSWERED = "answered", _("已反馈")
+        SENT_BACK = "sent_back", _("退回重改")
+        VERIFIED = "verified", _("已销号")
+
+    plan = models.ForeignKey(
+        AnnualPlan,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        verbose_name=_("年度计划"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("党支部"),
+    )
+    problem = models.TextField(_("存在问题"), max_length=5000)
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="+", verbose_name=_("相关指标")
+    )
+    deadline = models.DateField(_("整改期限"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.ISSUED, editable=False
+    )
+    measures = models.TextField(_("整改措施"), blank=True, max_length=5000)
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("整改通知")
+        verbose_name_plural = _("整改通知")
+
+    def __str__(self):
+        return f"{self.unit} · {self.problem[:20]}"
+
+
+RECTIFICATION_TRANSITIONS = {
+    Rectification.Status.ISSUED: {Rectification.Status.ANSWERED},
+    Rectification.Status.ANSWERED: {Rectification.Status.VERIFIED, Rectification.Status.SENT_BACK},
+    Rectification.Status.SENT_BACK: {Rectification.Status.ANSWERED},
+    Rectification.Status.VERIFIED: set(),
+}
+
+
+class RectificationEvent(models.Model):
+    rectification = models.ForeignKey(
+        Rectification, on_delete=models.CASCADE, related_name="events"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.rectification_id}: {self.from_status} → {self.to_status}"
+
+
+class NegativeListEntry(models.Model):
+    """负面清单: a serious problem that costs a unit points or its grade for the year."""
+
+    class Effect(models.TextChoices):
+        DEDUCTION = "deduction", _("扣分")
+        VETO = "veto", _("一票否决")
+
+    plan = models.ForeignKey(
+        AnnualPlan,
+        on_delete=models.PROTECT,
+        related_name="negative_list",
+        verbose_name=_("年度计划"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    reason = models.TextField(_("事由"), max_length=2000)
+    effect = models.CharField(_("处理"), max_length=10, choices=Effect.choices)
+    points = models.DecimalField(_("扣分"), max_digits=6, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("负面清单")
+        verbose_name_plural = _("负面清单")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effect="veto") | Q(points__gt=0), name="negative_deduction_has_points"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_effect_display()}"
