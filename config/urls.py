@@ -25,6 +25,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("assessment.urls")),
+    path("", include("feedback.urls")),
+    path("", include("reports.urls")),
 ]
 
 admin.site.site_header = _("模范机关创建管理平台")

@@ -1,0 +1,47 @@
+"""Plans, periods, indicator systems, evidence, review and rectification.
+
+Every workflow here (period, submission, rectification) keeps its states as TextChoices,
+its allowed moves in a map beside them, and a log model of every move. Only the
+transition services assign a status.
+"""
+
+from .plans import (
+    PERIOD_TRANSITIONS,
+    AnnualPlan,
+    Cycle,
+    Goal,
+    Indicator,
+    IndicatorSystem,
+    Period,
+    PeriodTransition,
+    Phase,
+    Standard,
+)
+from .rectification import (
+    RECTIFICATION_TRANSITIONS,
+    NegativeListEntry,
+    Rectification,
+    RectificationEvent,
+)
+from .submissions import SUBMISSION_TRANSITIONS, Evidence, Submission, SubmissionEvent
+
+__all__ = [
+    "PERIOD_TRANSITIONS",
+    "RECTIFICATION_TRANSITIONS",
+    "SUBMISSION_TRANSITIONS",
+    "AnnualPlan",
+    "Cycle",
+    "Evidence",
+    "Goal",
+    "Indicator",
+    "IndicatorSystem",
+    "NegativeListEntry",
+    "Period",
+    "PeriodTransition",
+    "Phase",
+    "Rectification",
+    "RectificationEvent",
+    "Standard",
+    "Submission",
+    "SubmissionEvent",
+]

@@ -1,0 +1,1 @@
+"""Queries for assessment, including who may see what, split by concern."""

@@ -1,0 +1,1 @@
+"""Actions that change assessment state, one transaction each, split by workflow."""
