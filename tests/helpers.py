@@ -1,3 +1,16 @@
+import time
+
+from units.decorators import SESSION_KEY
+
+
+def confirm_password(client):
+    """As if the logged-in user had just re-entered the password (recent_login_required)."""
+    session = client.session
+    session[SESSION_KEY] = time.time()
+    session.save()
+    return client
+
+
 def browser_login(page, username, password="Test-pass-2026"):
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)

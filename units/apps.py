@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = _("机关单位与党支部")
+
+    def ready(self):
+        from . import decorators  # noqa: F401  (connects the login signal)

@@ -62,3 +62,21 @@ class ImportForm(StyledFormMixin, forms.Form):
 
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+class ConfirmPasswordForm(StyledFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("密码不正确。"))
+        return password

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("accounts/confirm/", views.confirm_password, name="confirm_password"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/import/", views.import_page, name="org_import"),
     path("units/export/<str:kind>.<str:file_format>", views.export, name="org_export"),

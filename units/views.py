@@ -3,12 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors, services
-from .forms import BranchFilterForm, ImportForm, UnitFilterForm
+from .decorators import mark_password_confirmed, recent_login_required
+from .forms import BranchFilterForm, ConfirmPasswordForm, ImportForm, UnitFilterForm
 from .importing import ImportFileError
 from .resources import RESOURCES
 
@@ -63,9 +66,8 @@ def branch_detail(request, pk):
 
 
 @login_required
+@recent_login_required
 def import_page(request):
-    if not selectors.can_manage(request.user):
-        raise PermissionDenied
     outcome = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -114,3 +116,15 @@ def export(request, kind, file_format):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{kind}.{file_format}"'
     return response
+
+
+@login_required
+def confirm_password(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("home")
+    form = ConfirmPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mark_password_confirmed(request)
+        return redirect(next_url)
+    return render(request, "registration/confirm_password.html", {"form": form, "next": next_url})

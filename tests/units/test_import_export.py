@@ -5,7 +5,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import UnitCategoryFactory
-from tests.helpers import xlsx_bytes
+from tests.helpers import confirm_password, xlsx_bytes
 from units.models import Branch, CoordinationGroup, Unit
 
 UNIT_HEADERS = ["标识", "单位名称", "简称", "分类", "协作组", "在编人数", "党务干部人数", "启用"]
@@ -20,7 +20,7 @@ def staff(client, committee):
     UnitCategoryFactory(code="economic", name="经济调节类")
     CoordinationGroup.objects.create(name="第一协作组")
     client.force_login(committee)
-    return client
+    return confirm_password(client)
 
 
 def unit_rows(count):
@@ -108,6 +108,7 @@ def test_unknown_extension_is_refused(staff):
 @pytest.mark.parametrize("actor", ["leader", "unit_admin", "secretary"])
 def test_only_committee_may_import_or_export(client, world, request, actor):
     client.force_login(request.getfixturevalue(actor))
+    confirm_password(client)
     assert client.get("/units/import/").status_code == 403
     assert client.get("/units/export/units.xlsx").status_code == 403
 
