@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
     path("", include("units.urls")),
     path("", include("assessment.urls")),
     path("", include("feedback.urls")),

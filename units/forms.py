@@ -80,3 +80,29 @@ class ConfirmPasswordForm(StyledFormMixin, forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("密码不正确。"))
         return password
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("用途"), max_length=100, help_text=_("例如：绩效考核办公室数据对接")
+    )
+    user = forms.ModelChoiceField(
+        label=_("代表用户"),
+        queryset=None,
+        help_text=_("令牌以该用户的身份和权限范围访问接口。"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("限定单位"),
+        queryset=None,
+        required=False,
+        empty_label=_("不限定"),
+    )
+    read_only = forms.BooleanField(label=_("只读"), required=False, initial=True)
+    days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=365, initial=90)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Unit, User
+
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["unit"].queryset = Unit.objects.filter(active=True)

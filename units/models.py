@@ -185,3 +185,40 @@ class Role(models.Model):
     def __str__(self):
         scope = self.branch or self.unit
         return f"{self.get_kind_display()} {scope}" if scope else self.get_kind_display()
+
+
+class ApiToken(models.Model):
+    """A token for another system or a secretary's tool. Acts as its user, optionally
+    narrowed to one unit and to reading only. Only a hash of the key is stored."""
+
+    name = models.CharField(_("用途"), max_length=100)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("代表用户")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("限定单位"),
+        help_text=_("留空表示与该用户的权限范围相同。"),
+    )
+    read_only = models.BooleanField(_("只读"), default=True)
+    prefix = models.CharField(_("前缀"), max_length=8, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -15,10 +15,13 @@ class Scope:
     leader: bool = False
     unit_ids: frozenset = field(default_factory=frozenset)  # units the user administers
     branch_ids: frozenset = field(default_factory=frozenset)  # branches the user leads
+    # An API token narrowed to one unit: everything above applies within that unit only.
+    only_unit_id: int | None = None
+    read_only: bool = False
 
     @property
     def sees_everything(self):
-        return self.committee or self.leader
+        return (self.committee or self.leader) and self.only_unit_id is None
 
     @property
     def is_unit_admin(self):
@@ -62,9 +65,40 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
+    """The scope of a user acting through an API token limited to one unit or to reading."""
+    scope = scope_of(user)
+    if unit_id is not None:
+        sees_unit = scope.committee or scope.leader or unit_id in scope.unit_ids
+        branch_ids = frozenset(
+            Branch.objects.filter(unit_id=unit_id, pk__in=scope.branch_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        scope = Scope(
+            committee=scope.committee,
+            leader=scope.leader,
+            unit_ids=frozenset({unit_id}) if sees_unit else frozenset(),
+            branch_ids=branch_ids,
+            only_unit_id=unit_id,
+        )
+    if read_only:
+        scope = Scope(
+            committee=False,
+            leader=scope.leader or scope.committee,
+            unit_ids=scope.unit_ids,
+            branch_ids=scope.branch_ids,
+            only_unit_id=scope.only_unit_id,
+            read_only=True,
+        )
+    user._scope_cache = scope
+    return scope
+
+
 def can_manage(user) -> bool:
     """Committee staff change things; leaders read everything and change nothing."""
-    return scope_of(user).committee
+    scope = scope_of(user)
+    return scope.committee and scope.only_unit_id is None and not scope.read_only
 
 
 def units_visible_to(user) -> QuerySet[Unit]:
@@ -72,6 +106,8 @@ def units_visible_to(user) -> QuerySet[Unit]:
     units = Unit.objects.all()
     if scope.sees_everything:
         return units
+    if scope.only_unit_id is not None and (scope.committee or scope.leader):
+        return units.filter(pk=scope.only_unit_id)
     return units.filter(Q(pk__in=scope.unit_ids) | Q(branches__in=scope.branch_ids)).distinct()
 
 
@@ -80,6 +116,8 @@ def branches_visible_to(user) -> QuerySet[Branch]:
     branches = Branch.objects.all()
     if scope.sees_everything:
         return branches
+    if scope.only_unit_id is not None and (scope.committee or scope.leader):
+        return branches.filter(unit_id=scope.only_unit_id)
     return branches.filter(Q(unit_id__in=scope.unit_ids) | Q(pk__in=scope.branch_ids))
 
 

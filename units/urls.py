@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("accounts/confirm/", views.confirm_password, name="confirm_password"),
+    path("accounts/tokens/", views.token_list, name="token_list"),
+    path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/import/", views.import_page, name="org_import"),
     path("units/export/<str:kind>.<str:file_format>", views.export, name="org_export"),

@@ -5,14 +5,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import selectors, services, tokens
 from .decorators import mark_password_confirmed, recent_login_required
-from .forms import BranchFilterForm, ConfirmPasswordForm, ImportForm, UnitFilterForm
+from .forms import BranchFilterForm, ConfirmPasswordForm, ImportForm, TokenForm, UnitFilterForm
 from .importing import ImportFileError
+from .models import ApiToken
 from .resources import RESOURCES
 
 PAGE_SIZE = 50
@@ -128,3 +130,41 @@ def confirm_password(request):
         mark_password_confirmed(request)
         return redirect(next_url)
     return render(request, "registration/confirm_password.html", {"form": form, "next": next_url})
+
+
+@login_required
+@recent_login_required
+def token_list(request):
+    key = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        token, key = tokens.create_token(
+            name=data["name"],
+            user=data["user"],
+            unit=data["unit"],
+            read_only=data["read_only"],
+            days=data["days"],
+            created_by=request.user,
+        )
+        messages.success(request, _("令牌已创建。请立即复制保存，关闭本页后将无法再次查看。"))
+        form = TokenForm()
+    return render(
+        request,
+        "units/tokens.html",
+        {
+            "form": form,
+            "new_key": key,
+            "tokens": ApiToken.objects.select_related("user", "unit", "created_by"),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@recent_login_required
+def token_revoke(request, pk):
+    tokens.revoke_token(get_object_or_404(ApiToken, pk=pk))
+    messages.success(request, _("令牌已撤销，使用它的系统将立即无法访问。"))
+    return redirect("token_list")

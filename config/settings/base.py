@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "axes",
     "csp",
@@ -194,21 +196,40 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Quarterly evidence: remind secretaries this many days before a deadline (each mail once).
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+CELERY_BEAT_SCHEDULE["assessment-deadline-reminders"] = {
+    "task": "assessment.tasks.send_deadline_reminders",
+    "schedule": crontab(hour=8, minute=0),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "units.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "units.authentication.ReadOnlyTokenPermission",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon_rating": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Model agency platform API",
+    "TITLE": "模范机关创建管理平台 API",
+    "DESCRIPTION": "Organisation, plans, evidence, scores, citizen ratings and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -217,6 +238,23 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Refuse spreadsheets above this many data rows before reading them into memory.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+
+# Citizen evaluation (feedback app); see README "Citizen evaluation".
+# Fernet key for citizens' names and phones; empty = derived from SECRET_KEY. Set it in
+# production and keep it: ratings encrypted with a lost key cannot be read back.
+FEEDBACK_CONTACT_KEY = env("FEEDBACK_CONTACT_KEY", default="")
+# Salt for the hash kept instead of a citizen's IP address; empty = derived from SECRET_KEY.
+FEEDBACK_SOURCE_SALT = env("FEEDBACK_SOURCE_SALT", default="")
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=10)  # submissions per source
+FEEDBACK_RATE_WINDOW_SECONDS = env.int("FEEDBACK_RATE_WINDOW_SECONDS", default=3600)
+FEEDBACK_DUPLICATE_WINDOW_HOURS = env.int("FEEDBACK_DUPLICATE_WINDOW_HOURS", default=24)
+FEEDBACK_BURST_WINDOW_HOURS = env.int("FEEDBACK_BURST_WINDOW_HOURS", default=24)
+FEEDBACK_BURST_THRESHOLD = env.int("FEEDBACK_BURST_THRESHOLD", default=5)
+FEEDBACK_BURST_MAX_SOURCES = env.int("FEEDBACK_BURST_MAX_SOURCES", default=2)
+FEEDBACK_REPLY_WORKING_DAYS = env.int("FEEDBACK_REPLY_WORKING_DAYS", default=5)
+FEEDBACK_RECTIFY_WORKING_DAYS = env.int("FEEDBACK_RECTIFY_WORKING_DAYS", default=15)
+FEEDBACK_MIN_SAMPLE = env.int("FEEDBACK_MIN_SAMPLE", default=20)
+FEEDBACK_SHRINKAGE_PRIOR = env.int("FEEDBACK_SHRINKAGE_PRIOR", default=10)
 
 LOGGING = {
     "version": 1,
