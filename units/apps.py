@@ -7,4 +7,4 @@ class UnitsConfig(AppConfig):
     verbose_name = _("机关单位与党支部")
 
     def ready(self):
-        from . import decorators  # noqa: F401  (connects the login signal)
+        from . import decorators, schema  # noqa: F401  (login signal, OpenAPI extension)

@@ -23,7 +23,21 @@ from .rectification import (
     Rectification,
     RectificationEvent,
 )
-from .submissions import SUBMISSION_TRANSITIONS, Evidence, Submission, SubmissionEvent
+from .scores import (
+    Grade,
+    GradingRule,
+    PeriodScore,
+    ScorePart,
+    ScoreSnapshot,
+    Tier,
+)
+from .submissions import (
+    SUBMISSION_TRANSITIONS,
+    Evidence,
+    Reminder,
+    Submission,
+    SubmissionEvent,
+)
 
 __all__ = [
     "PERIOD_TRANSITIONS",
@@ -33,15 +47,22 @@ __all__ = [
     "Cycle",
     "Evidence",
     "Goal",
+    "Grade",
+    "GradingRule",
     "Indicator",
     "IndicatorSystem",
     "NegativeListEntry",
     "Period",
+    "PeriodScore",
     "PeriodTransition",
     "Phase",
     "Rectification",
     "RectificationEvent",
+    "Reminder",
+    "ScorePart",
+    "ScoreSnapshot",
     "Standard",
     "Submission",
     "SubmissionEvent",
+    "Tier",
 ]

@@ -130,6 +130,17 @@ class Period(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
+    # The indicator-system version this period collects, pinned when it first opens, so that
+    # items in use never change under a secretary's feet (edits go to a new version).
+    system = models.ForeignKey(
+        "IndicatorSystem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="periods",
+        verbose_name=_("使用的指标体系版本"),
+    )
 
     class Meta:
         ordering = ["plan__year", "opens_on"]
@@ -216,6 +227,13 @@ class Indicator(models.Model):
         BRANCH = "branch", _("党支部")
         UNIT = "unit", _("单位")
 
+    class Focus(models.TextChoices):
+        """What a phase preset leans on when a system is copied into the next year."""
+
+        GENERAL = "", _("常规")
+        RECTIFICATION = "rectification", _("问题整改")
+        OUTCOME = "outcome", _("工作成效")
+
     system = models.ForeignKey(
         IndicatorSystem,
         on_delete=models.CASCADE,
@@ -259,6 +277,9 @@ class Indicator(models.Model):
     # Quantitative scoring rule, e.g. {"type": "thresholds", "steps": [[4, 100], [2, 60]]}
     # or {"type": "ratio", "target": 12}; see services for the rule kinds.
     rule = models.JSONField(_("计分规则"), default=dict, blank=True)
+    focus = models.CharField(
+        _("侧重"), max_length=20, choices=Focus.choices, blank=True, default=Focus.GENERAL
+    )
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     retired_at = models.DateTimeField(_("淘汰时间"), null=True, blank=True)
     retired_reason = models.CharField(_("淘汰原因"), max_length=200, blank=True)

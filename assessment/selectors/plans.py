@@ -1,8 +1,8 @@
 """Which indicator items a branch or unit is asked for in a period."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from ..models import AnnualPlan, Indicator, IndicatorSystem, Period
+from ..models import AnnualPlan, Cycle, Indicator, IndicatorSystem, Period
 
 # Which item frequencies each period collects.
 FREQUENCIES_BY_PERIOD = {
@@ -18,13 +18,26 @@ SCORED_KINDS = [k for k in Indicator.Kind.values if k != Indicator.Kind.DIMENSIO
 
 
 def current_system(plan: AnnualPlan) -> IndicatorSystem | None:
+    """The newest version: the one being edited and the one a period pins when it opens."""
     return plan.systems.order_by("-version").first()
 
 
+def system_for(period: Period) -> IndicatorSystem | None:
+    """The version a period collects: pinned when it opened, else the plan's newest."""
+    if period.system_id:
+        return period.system
+    return current_system(period.plan)
+
+
+def has_active_children():
+    return Exists(Indicator.objects.filter(parent=OuterRef("pk"), retired_at__isnull=True))
+
+
 def items_for(period: Period, *, category, level=Indicator.Level.BRANCH, system=None) -> QuerySet:
-    """The scored, non-retired items of the plan's current system that apply to a unit
-    category at a level (branch or unit) in this period."""
-    system = system or current_system(period.plan)
+    """The scored, non-retired leaf items of the period's system (pinned when it opened,
+    else the plan's newest version) that apply to a unit category at a level (branch or
+    unit) in this period. An item with active sub-items is asked through its sub-items."""
+    system = system or system_for(period)
     if system is None:
         return Indicator.objects.none()
     return (
@@ -35,6 +48,7 @@ def items_for(period: Period, *, category, level=Indicator.Level.BRANCH, system=
             retired_at__isnull=True,
             frequency__in=FREQUENCIES_BY_PERIOD[period.kind],
         )
+        .exclude(has_active_children())
         .filter(Q(categories__isnull=True) | Q(categories=category))
         .distinct()
         .order_by("position", "code")
@@ -43,3 +57,16 @@ def items_for(period: Period, *, category, level=Indicator.Level.BRANCH, system=
 
 def open_periods() -> QuerySet:
     return Period.objects.filter(status=Period.Status.OPEN).select_related("plan")
+
+
+def cycles_with_plans():
+    """Every cycle with its plans and their periods, in three queries."""
+    return Cycle.objects.prefetch_related(
+        Prefetch(
+            "plans",
+            queryset=AnnualPlan.objects.order_by("year").prefetch_related(
+                Prefetch("periods", queryset=Period.objects.order_by("opens_on")),
+                Prefetch("systems", queryset=IndicatorSystem.objects.order_by("-version")),
+            ),
+        )
+    ).order_by("-start_year")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from units.workflow import TransitionNotAllowed, check_transition
 
 from ..models import PERIOD_TRANSITIONS, Period, PeriodTransition
+from ..selectors.plans import current_system
 
 
 class ReasonRequired(TransitionNotAllowed):
@@ -24,8 +25,14 @@ def set_period_status(period: Period, to_status: str, *, by, reason: str = "") -
         period=locked, from_status=locked.status, to_status=to_status, by=by, reason=reason.strip()
     )
     locked.status = to_status
-    locked.save(update_fields=["status"])
+    fields = ["status"]
+    if to_status == Period.Status.OPEN and locked.system_id is None:
+        # Pin the version in use: from now on its items change only through a new version.
+        locked.system = current_system(locked.plan)
+        fields.append("system")
+    locked.save(update_fields=fields)
     period.status = to_status
+    period.system_id = locked.system_id
     return locked
 
 

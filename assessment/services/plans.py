@@ -1,0 +1,142 @@
+"""Cycles, annual plans and their periods: creation with sensible defaults, edits, and the
+checked opening of a period."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from units.workflow import TransitionNotAllowed
+
+from ..models import AnnualPlan, Cycle, Period, Phase
+from ..selectors.plans import current_system
+from . import periods as period_service
+from .indicators import copy_to_plan, validate_system
+
+# A three-year cycle's years, in order: 对标年, 突破年, 问效年 (000 §三(一)).
+PHASES_BY_POSITION = [Phase.BENCHMARK, Phase.BREAKTHROUGH, Phase.RESULTS]
+
+# Default submission windows (month, day) → (month, day, year offset). Quarterly evidence is
+# gathered in the last weeks of the quarter; the half-year test in July; the annual exam
+# spans the turn of the year.
+DEFAULT_WINDOWS = {
+    Period.Kind.Q1: ((3, 15), (4, 10, 0)),
+    Period.Kind.Q2: ((6, 15), (7, 10, 0)),
+    Period.Kind.H1: ((7, 1), (7, 25, 0)),
+    Period.Kind.Q3: ((9, 15), (10, 10, 0)),
+    Period.Kind.Q4: ((11, 15), (12, 10, 0)),
+    Period.Kind.ANNUAL: ((12, 1), (1, 15, 1)),
+}
+
+
+class PlanError(Exception):
+    """A plan action that cannot be done; the message says why, in Chinese."""
+
+
+def phase_for_position(position: int) -> str:
+    return PHASES_BY_POSITION[position % 3]
+
+
+def default_window(year: int, kind: str) -> tuple[dt.date, dt.date]:
+    (om, od), (dm, dd, offset) = DEFAULT_WINDOWS[kind]
+    return dt.date(year, om, od), dt.date(year + offset, dm, dd)
+
+
+def create_default_periods(plan: AnnualPlan) -> list[Period]:
+    existing = set(plan.periods.values_list("kind", flat=True))
+    created = []
+    for kind in DEFAULT_WINDOWS:
+        if kind in existing:
+            continue
+        opens_on, deadline = default_window(plan.year, kind)
+        created.append(
+            Period.objects.create(plan=plan, kind=kind, opens_on=opens_on, deadline=deadline)
+        )
+    return created
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    title: str,
+    start_year: int,
+    goals: str = "",
+    previous: Cycle | None = None,
+    copy_forward: bool = False,
+) -> Cycle:
+    """A three-year plan with its three annual plans (phases proposed by position) and each
+    year's six periods. With copy_forward, the previous cycle's last system is copied into
+    the first year."""
+    taken = list(
+        AnnualPlan.objects.filter(year__in=range(start_year, start_year + 3)).values_list(
+            "year", flat=True
+        )
+    )
+    if taken:
+        raise PlanError(
+            _("%(years)s 年已有年度计划，三年行动计划的年份不能重叠。")
+            % {"years": "、".join(str(y) for y in sorted(taken))}
+        )
+    if Cycle.objects.filter(start_year=start_year).exists():
+        raise PlanError(_("起始年份为 %(y)d 的三年行动计划已存在。") % {"y": start_year})
+    cycle = Cycle.objects.create(title=title, start_year=start_year, goals=goals, previous=previous)
+    for position in range(3):
+        plan = AnnualPlan.objects.create(
+            cycle=cycle, year=start_year + position, phase=phase_for_position(position)
+        )
+        create_default_periods(plan)
+    if copy_forward and previous is not None:
+        last = previous.plans.order_by("-year").first()
+        system = current_system(last) if last else None
+        if system is not None:
+            copy_to_plan(system, cycle.plans.order_by("year").first())
+    return cycle
+
+
+@transaction.atomic
+def update_plan(plan: AnnualPlan, data: dict) -> AnnualPlan:
+    """Save a plan's phase, tasks, cap and score weights (which must sum to 1)."""
+    total = data["weight_quarterly"] + data["weight_exam"] + data["weight_satisfaction"]
+    if total != 1:
+        raise PlanError(
+            _("季度平均、年度考核和群众满意度三项权重合计为 %(t)s，应为 1。") % {"t": total}
+        )
+    for name, value in data.items():
+        setattr(plan, name, value)
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def update_period_window(period: Period, *, opens_on, deadline) -> Period:
+    if period.status == Period.Status.PUBLISHED:
+        raise PlanError(_("已发布的节点不能再修改时间。"))
+    if deadline < opens_on:
+        raise PlanError(_("截止日期不能早于开始报送日期。"))
+    period.opens_on = opens_on
+    period.deadline = deadline
+    period.save(update_fields=["opens_on", "deadline"])
+    return period
+
+
+def open_period_checked(period: Period, *, by) -> Period:
+    """Open a period only when the plan has an indicator system that passes validation; the
+    version is then pinned to the period."""
+    if period.status == Period.Status.DRAFT:
+        system = current_system(period.plan)
+        if system is None:
+            raise TransitionNotAllowed(
+                _("%(year)d 年度还没有指标体系，请先建立或载入默认指标体系再开放节点。")
+                % {"year": period.plan.year}
+            )
+        faults = validate_system(system)
+        if faults:
+            raise TransitionNotAllowed(
+                _("指标体系第 %(v)d 版有 %(n)d 处问题，修正后才能开放：%(first)s")
+                % {"v": system.version, "n": len(faults), "first": faults[0].message}
+            )
+    return period_service.open_period(period, by=by)
+
+
+def next_plan(plan: AnnualPlan) -> AnnualPlan | None:
+    return AnnualPlan.objects.filter(year=plan.year + 1).first()

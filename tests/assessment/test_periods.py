@@ -1,0 +1,132 @@
+"""The period workflow, pinning of the system version and the checked opening."""
+
+import pytest
+
+from assessment.models import Indicator, Period, PeriodTransition
+from assessment.selectors.plans import items_for, system_for
+from assessment.services import indicators as svc
+from assessment.services import periods
+from assessment.services.plans import open_period_checked
+from tests.factories import AnnualPlanFactory, IndicatorFactory
+from units.workflow import TransitionNotAllowed
+
+from .plan_helpers import q1, small_system
+
+
+def test_a_period_moves_forward_through_its_states(db, committee):
+    period = q1(small_system()["plan"])
+    periods.open_period(period, by=committee)
+    periods.close_period(period, by=committee)
+    periods.publish_period(period, by=committee)
+    assert list(period.transitions.values_list("from_status", "to_status")) == [
+        ("draft", "open"),
+        ("open", "closed"),
+        ("closed", "published"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ([], "closed"),
+        ([], "published"),
+        (["open"], "published"),
+        (["open", "closed", "published"], "open"),
+    ],
+)
+def test_a_period_cannot_skip_or_go_back(db, committee, path, target):
+    period = q1(small_system()["plan"])
+    for status in path:
+        periods.set_period_status(period, status, by=committee)
+    with pytest.raises(TransitionNotAllowed):
+        periods.set_period_status(period, target, by=committee)
+
+
+def test_reopening_a_closed_period_needs_a_reason(db, committee):
+    period = q1(small_system()["plan"])
+    periods.open_period(period, by=committee)
+    periods.close_period(period, by=committee)
+    with pytest.raises(periods.ReasonRequired, match="重新开放已截止的节点必须写明原因"):
+        periods.reopen_period(period, by=committee, reason=" ")
+    periods.reopen_period(period, by=committee, reason="两个支部因系统维护未能按时提交")
+    last = PeriodTransition.objects.filter(period=period).last()
+    assert (last.from_status, last.to_status, last.reason, last.by) == (
+        "closed",
+        "open",
+        "两个支部因系统维护未能按时提交",
+        committee,
+    )
+
+
+def test_opening_pins_the_current_system_version(db, committee):
+    w = small_system()
+    period = q1(w["plan"])
+    periods.open_period(period, by=committee)
+    period.refresh_from_db()
+    assert period.system == w["system"]
+
+
+def test_a_new_version_serves_periods_opened_later(db, committee):
+    w = small_system()
+    periods.open_period(q1(w["plan"]), by=committee)
+    v2 = svc.create_version(w["system"])
+    q2 = Period.objects.get(plan=w["plan"], kind=Period.Kind.Q2)
+    periods.open_period(q2, by=committee)
+    q2.refresh_from_db()
+    assert (system_for(q1(w["plan"])), q2.system) == (w["system"], v2)
+
+
+def test_reopening_keeps_the_pinned_version(db, committee):
+    w = small_system()
+    period = q1(w["plan"])
+    periods.open_period(period, by=committee)
+    periods.close_period(period, by=committee)
+    svc.create_version(w["system"])
+    periods.reopen_period(period, by=committee, reason="补报")
+    period.refresh_from_db()
+    assert period.system == w["system"]
+
+
+def test_items_for_reads_the_pinned_version(db, committee, unit_a):
+    w = small_system()
+    period = q1(w["plan"])
+    periods.open_period(period, by=committee)
+    v2 = svc.create_version(w["system"])
+    IndicatorFactory(parent=v2.indicators.get(code="D1"), code="NEW", weight=10)
+    codes = list(items_for(period, category=unit_a.category).values_list("code", flat=True))
+    assert sorted(codes) == ["I1", "I2", "J1"]
+
+
+def test_items_for_asks_sub_items_instead_of_their_parent(db, unit_a):
+    w = small_system()
+    IndicatorFactory(parent=w["i1"], code="I1a", weight=60)
+    IndicatorFactory(parent=w["i1"], code="I1b", weight=40)
+    codes = list(items_for(q1(w["plan"]), category=unit_a.category).values_list("code", flat=True))
+    assert sorted(codes) == ["I1a", "I1b", "I2", "J1"]
+
+
+def test_opening_without_a_system_is_refused(db, committee):
+    from assessment.services.plans import create_default_periods
+
+    plan = AnnualPlanFactory(year=2025)
+    create_default_periods(plan)
+    with pytest.raises(TransitionNotAllowed, match="2025 年度还没有指标体系"):
+        open_period_checked(q1(plan), by=committee)
+
+
+def test_opening_an_invalid_system_is_refused_with_the_first_fault(db, committee):
+    w = small_system()
+    Indicator.objects.filter(pk=w["i2"].pk).update(weight=30)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        open_period_checked(q1(w["plan"]), by=committee)
+    assert str(exc.value) == (
+        "指标体系第 1 版有 1 处问题，修正后才能开放：“D1 组织夯实”的下级指标权重合计为 90%，"
+        "应为 100%（加分、扣分和一票否决项不计入）。"
+    )
+    assert q1(w["plan"]).status == Period.Status.DRAFT
+
+
+def test_opening_a_valid_system_works(db, committee):
+    w = small_system()
+    period = open_period_checked(q1(w["plan"]), by=committee)
+    assert (period.status, period.system_id) == ("open", w["system"].pk)
