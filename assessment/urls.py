@@ -1,6 +1,118 @@
-from .views import plans as plan_views  # noqa: F401  (sections below fill in)
+from django.urls import path
+
+from .views import evidence as evidence_views
+from .views import indicators as indicator_views
+from .views import plans as plan_views
+from .views import rectification as rectification_views
+from .views import review as review_views
+from .views import scores as score_views
+from .views import submissions as submission_views
 
 urlpatterns = [
     # --- plans, periods and indicator systems ---
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/cycles/new/", plan_views.cycle_create, name="cycle_create"),
+    path("plans/<int:year>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:year>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path(
+        "plans/<int:year>/load-template/",
+        plan_views.plan_load_template,
+        name="plan_load_template",
+    ),
+    path("plans/<int:year>/new-system/", plan_views.plan_new_system, name="plan_new_system"),
+    path("periods/<int:pk>/", plan_views.period_detail, name="period_detail"),
+    path(
+        "periods/<int:pk>/<str:action>/",
+        plan_views.period_transition,
+        name="period_transition",
+    ),
+    path("indicators/", indicator_views.system_list, name="system_list"),
+    path("indicators/diff/", indicator_views.system_diff, name="system_diff"),
+    path("indicators/<int:pk>/", indicator_views.system_detail, name="system_detail"),
+    path("indicators/<int:pk>/items/new/", indicator_views.item_create, name="item_create"),
+    path(
+        "indicators/<int:pk>/reweight/<int:parent_pk>/",
+        indicator_views.reweight,
+        name="reweight",
+    ),
+    path(
+        "indicators/<int:pk>/new-version/",
+        indicator_views.system_new_version,
+        name="system_new_version",
+    ),
+    path("indicators/<int:pk>/export.xlsx", indicator_views.system_export, name="system_export"),
+    path("indicators/<int:pk>/import/", indicator_views.system_import, name="system_import"),
+    path("indicators/<int:pk>/copy/", indicator_views.system_copy, name="system_copy"),
+    path("indicators/<int:pk>/preview/", indicator_views.system_preview, name="system_preview"),
+    path("indicators/items/<int:pk>/edit/", indicator_views.item_edit, name="item_edit"),
+    path("indicators/items/<int:pk>/move/", indicator_views.item_move, name="item_move"),
+    path("indicators/items/<int:pk>/retire/", indicator_views.item_retire, name="item_retire"),
+    path("indicators/items/<int:pk>/restore/", indicator_views.item_restore, name="item_restore"),
     # --- submissions, review and rectification ---
+    path("quarter/", submission_views.current_quarter, name="quarter_current"),
+    path("quarter/<int:period_pk>/<int:branch_pk>/", submission_views.quarter, name="quarter"),
+    path(
+        "quarter/<int:period_pk>/<int:branch_pk>/submit/",
+        submission_views.submit,
+        name="quarter_submit",
+    ),
+    path(
+        "quarter/<int:period_pk>/<int:branch_pk>/items/<int:indicator_pk>/",
+        submission_views.item,
+        name="quarter_item",
+    ),
+    path(
+        "quarter/<int:period_pk>/<int:branch_pk>/items/<int:indicator_pk>/autosave/",
+        submission_views.autosave,
+        name="quarter_autosave",
+    ),
+    path(
+        "quarter/<int:period_pk>/<int:branch_pk>/items/<int:indicator_pk>/upload/",
+        submission_views.upload,
+        name="quarter_upload",
+    ),
+    path(
+        "quarter/<int:period_pk>/<int:branch_pk>/items/<int:indicator_pk>/copy-previous/",
+        submission_views.copy_previous,
+        name="quarter_copy_previous",
+    ),
+    path("submissions/<int:pk>/comment/", submission_views.comment, name="submission_comment"),
+    path(
+        "submissions/<int:pk>/unit-check/",
+        submission_views.unit_check,
+        name="submission_unit_check",
+    ),
+    path("evidence/<int:pk>/", evidence_views.evidence_file, name="evidence_file"),
+    path("review/", review_views.queue, name="review_queue"),
+    path("review/<int:pk>/act/", review_views.act, name="review_act"),
+    path("review/bulk-accept/", review_views.bulk_accept, name="review_bulk_accept"),
+    path("rectification/", rectification_views.rectification_list, name="rectification_list"),
+    path("rectification/new/", rectification_views.rectification_new, name="rectification_new"),
+    path(
+        "rectification/<int:pk>/",
+        rectification_views.rectification_detail,
+        name="rectification_detail",
+    ),
+    path(
+        "rectification/<int:pk>/decide/",
+        rectification_views.rectification_decide,
+        name="rectification_decide",
+    ),
+    path("negative-list/", rectification_views.negative_list, name="negative_list"),
+    # --- scores, rankings and dashboards ---
+    path("dashboard/", score_views.dashboard, name="dashboard"),
+    path("scores/", score_views.score_index, name="score_index"),
+    path("scores/<int:period_pk>/", score_views.ranking, name="score_ranking"),
+    path("scores/<int:period_pk>/units/<int:unit_pk>/", score_views.unit_page, name="score_unit"),
+    path(
+        "scores/<int:period_pk>/completeness/",
+        score_views.completeness_page,
+        name="score_completeness",
+    ),
+    path("scores/<int:period_pk>/publish/", score_views.publish, name="score_publish"),
+    path("scores/<int:period_pk>/correct/", score_views.correct, name="score_correct"),
+    path("scores/analytics/", score_views.analytics, name="score_analytics_index"),
+    path("scores/analytics/<int:plan_pk>/", score_views.analytics, name="score_analytics"),
+    path("scores/cycles/", score_views.cycle_page, name="score_cycle_index"),
+    path("scores/cycles/<int:cycle_pk>/", score_views.cycle_page, name="score_cycle"),
 ]

@@ -5,7 +5,11 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from assessment.selectors import rectification as rectification_selectors
+from assessment.selectors import review as review_selectors
+from assessment.selectors import submissions as submission_selectors
 from units import selectors as unit_selectors
+from units.models import Branch
 
 
 @login_required
@@ -19,12 +23,35 @@ def home(request):
         .filter(active=True)
         .count(),
     }
+    period = submission_selectors.open_periods().first()
+    context["period"] = period
     if scope.sees_everything:
         template = "home/committee.html"
+        if period is not None:
+            context["unit_progress"] = submission_selectors.unit_progress(period, request.user)
+        context["awaiting_review"] = review_selectors.awaiting_count(request.user, period)
+        context["rectification"] = rectification_selectors.rate(
+            rectification_selectors.rectifications_visible_to(request.user)
+        )
     elif scope.is_unit_admin:
         template = "home/unit_admin.html"
+        if period is not None:
+            context["branch_progress"] = submission_selectors.branch_progress(
+                period, Branch.objects.filter(unit_id__in=scope.unit_ids)
+            )
+        context["awaiting_check"] = review_selectors.awaiting_count(request.user, period)
+        context["rectification"] = rectification_selectors.rate(
+            rectification_selectors.rectifications_visible_to(request.user)
+        )
     elif scope.is_secretary:
         template = "home/secretary.html"
+        if period is not None:
+            context["boards"] = [
+                submission_selectors.board(period, branch)
+                for branch in Branch.objects.filter(pk__in=scope.branch_ids).select_related(
+                    "unit", "unit__category"
+                )
+            ]
     else:
         template = "home/no_role.html"
     return render(request, template, context)

@@ -24,6 +24,15 @@ class Evidence(models.Model):
         related_name="+",
         verbose_name=_("党支部"),
     )
+    # The period the file was uploaded for: a branch links it to any of that period's items.
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("考核节点"),
+    )
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
@@ -92,6 +101,8 @@ class Submission(models.Model):
         _("审核得分"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     reviewer_comment = models.TextField(_("审核意见"), blank=True, max_length=2000)
+    # The secretary's answer to the latest return, read by the reviewer next to the reason.
+    answer = models.TextField(_("对退回意见的说明"), blank=True, max_length=2000)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -154,3 +165,32 @@ class SubmissionEvent(models.Model):
 
     def __str__(self):
         return f"{self.submission_id} {self.action}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail that has been claimed for sending: one row per (period, branch,
+    kind, key), so a beat task that runs twice never mails twice."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("截止前提醒")
+        RETURNED = "returned", _("退回提醒")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # For returns: which submission and return ("<submission id>:<version>"); blank otherwise.
+    key = models.CharField(max_length=50, blank=True, default="")
+    recipients = models.TextField(blank=True, max_length=2000)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "branch", "kind", "key"], name="reminder_sent_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.branch_id} {self.kind} {self.key}"

@@ -195,7 +195,22 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # reports: re-send jobs left queued (e.g. while the broker was down); produce the
+    # reports of periods that were closed or published (docs/reports.md)
+    "reports-sweep-stale": {
+        "task": "reports.tasks.sweep_stale_reports",
+        "schedule": timedelta(minutes=5),
+    },
+    "reports-period-reports": {
+        "task": "reports.tasks.request_period_reports",
+        "schedule": timedelta(minutes=10),
+    },
+}
+# Report files (private, streamed by a scoped view); empty = MEDIA_ROOT/reports.
+REPORTS_ROOT = env("REPORTS_ROOT", default="")
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=4)
+REPORTS_SWEEP_MINUTES = env.int("REPORTS_SWEEP_MINUTES", default=10)
 # Quarterly evidence: remind secretaries this many days before a deadline (each mail once).
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
 CELERY_BEAT_SCHEDULE["assessment-deadline-reminders"] = {
@@ -245,7 +260,7 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 FEEDBACK_CONTACT_KEY = env("FEEDBACK_CONTACT_KEY", default="")
 # Salt for the hash kept instead of a citizen's IP address; empty = derived from SECRET_KEY.
 FEEDBACK_SOURCE_SALT = env("FEEDBACK_SOURCE_SALT", default="")
-FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=10)  # submissions per source
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=30)  # per source and window
 FEEDBACK_RATE_WINDOW_SECONDS = env.int("FEEDBACK_RATE_WINDOW_SECONDS", default=3600)
 FEEDBACK_DUPLICATE_WINDOW_HOURS = env.int("FEEDBACK_DUPLICATE_WINDOW_HOURS", default=24)
 FEEDBACK_BURST_WINDOW_HOURS = env.int("FEEDBACK_BURST_WINDOW_HOURS", default=24)
@@ -262,5 +277,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        # The in-memory broker of the embedded mode has no host name; kombu says so each time.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import evidence as evidence_demo
+from demo import feedback as feedback_demo
 from demo import organisation
+from demo import plans as plans_demo
+from demo import scores as scores_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, quiet=False, **options):
         with transaction.atomic():
             organisation.load()
+            plans_demo.load()
+            evidence_demo.load()
+            feedback_demo.load()
+            scores_demo.load()  # last: scores every plan from the answers above
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data loaded."))

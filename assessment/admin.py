@@ -1,0 +1,130 @@
+"""Admin for support staff. Day-to-day work happens in the app's own pages; the admin shows
+the records read-only where a workflow owns the status."""
+
+from django.contrib import admin
+
+from .models import (
+    AnnualPlan,
+    Cycle,
+    Evidence,
+    Indicator,
+    IndicatorSystem,
+    NegativeListEntry,
+    Period,
+    PeriodTransition,
+    Rectification,
+    RectificationEvent,
+    Submission,
+    SubmissionEvent,
+)
+
+
+class AnnualPlanInline(admin.TabularInline):
+    model = AnnualPlan
+    extra = 0
+    fields = ["year", "phase", "burden_cap"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["title", "start_year", "previous"]
+    inlines = [AnnualPlanInline]
+
+
+class PeriodInline(admin.TabularInline):
+    model = Period
+    extra = 0
+    fields = ["kind", "opens_on", "deadline", "status", "system"]
+    readonly_fields = ["status", "system"]
+
+
+@admin.register(AnnualPlan)
+class AnnualPlanAdmin(admin.ModelAdmin):
+    list_display = ["year", "phase", "cycle", "burden_cap"]
+    list_filter = ["phase"]
+    inlines = [PeriodInline]
+
+
+class PeriodTransitionInline(admin.TabularInline):
+    model = PeriodTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["plan", "kind", "opens_on", "deadline", "status", "system"]
+    list_filter = ["status", "kind", "plan"]
+    readonly_fields = ["status", "system"]
+    inlines = [PeriodTransitionInline]
+
+
+@admin.register(IndicatorSystem)
+class IndicatorSystemAdmin(admin.ModelAdmin):
+    list_display = ["plan", "version", "base_points", "note", "created_at"]
+    list_filter = ["plan"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "system",
+        "kind",
+        "standard",
+        "goal",
+        "weight",
+        "max_score",
+        "frequency",
+        "retired_at",
+    ]
+    list_filter = ["system", "kind", "standard", "goal", "frequency", "level"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+    list_select_related = ["system", "system__plan"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "branch", "unit", "period", "status", "reviewer_score"]
+    list_filter = ["status", "period"]
+    raw_id_fields = ["indicator", "branch", "unit", "period", "reviewed_by"]
+    readonly_fields = ["status", "version"]
+    list_select_related = ["indicator", "branch", "unit", "period", "period__plan"]
+
+
+@admin.register(SubmissionEvent)
+class SubmissionEventAdmin(admin.ModelAdmin):
+    list_display = ["submission", "action", "from_status", "to_status", "by", "at"]
+    raw_id_fields = ["submission", "by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "unit", "branch", "size", "uploaded_at"]
+    raw_id_fields = ["unit", "branch", "uploaded_by"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(admin.ModelAdmin):
+    list_display = ["unit", "branch", "plan", "deadline", "status"]
+    list_filter = ["status", "plan"]
+    readonly_fields = ["status"]
+    raw_id_fields = ["unit", "branch", "issued_by"]
+
+
+@admin.register(RectificationEvent)
+class RectificationEventAdmin(admin.ModelAdmin):
+    list_display = ["rectification", "from_status", "to_status", "by", "at"]
+
+
+@admin.register(NegativeListEntry)
+class NegativeListEntryAdmin(admin.ModelAdmin):
+    list_display = ["unit", "plan", "effect", "points", "created_at"]
+    list_filter = ["effect", "plan"]
+    raw_id_fields = ["unit", "created_by"]

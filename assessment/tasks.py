@@ -1,0 +1,36 @@
+"""Celery tasks of the assessment app: thin wrappers over services, safe to run twice."""
+
+from celery import shared_task
+
+from .services import reminders
+
+
+@shared_task
+def send_deadline_reminders():
+    """Run daily by Celery beat (CELERY_BEAT_SCHEDULE)."""
+    return reminders.send_deadline_reminders()
+
+
+@shared_task
+def send_return_reminder(submission_id: int, version: int):
+    return reminders.send_return_reminder(submission_id, version)
+
+
+# --- scores (issue 5) ---
+
+
+@shared_task
+def recompute_scores_for_submission(submission_id: int):
+    """Recompute what a review touched; recomputing twice gives the same rows."""
+    from .services import scoring
+
+    return scoring.recompute_for_submission(submission_id)
+
+
+@shared_task
+def recompute_plan_scores(plan_id: int):
+    from .models import AnnualPlan
+    from .services import scoring
+
+    plan = AnnualPlan.objects.filter(pk=plan_id).first()
+    return scoring.recompute_plan(plan) if plan else 0
