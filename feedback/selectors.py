@@ -1,0 +1,299 @@
+"""Who sees which ratings and cases, and the satisfaction index, computed in the database."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from units.models import Unit
+from units.selectors import scope_of
+
+from .models import (
+    COUNTED,
+    SATISFIED_LEVELS,
+    Appeal,
+    EvaluatorWeight,
+    FollowUpCase,
+    Moderation,
+    Rating,
+)
+
+ONE_PLACE = Decimal("0.1")
+
+
+def may_use_feedback(user) -> bool:
+    """Committee staff, leaders and unit administrators; secretaries see nothing here."""
+    scope = scope_of(user)
+    return scope.sees_everything or scope.is_unit_admin
+
+
+def _unit_filter(user, field="unit_id"):
+    scope = scope_of(user)
+    if scope.sees_everything:
+        return Q()
+    return Q(**{f"{field}__in": scope.unit_ids})
+
+
+def ratings_visible_to(user) -> QuerySet[Rating]:
+    if not may_use_feedback(user):
+        return Rating.objects.none()
+    return Rating.objects.filter(_unit_filter(user))
+
+
+def cases_visible_to(user) -> QuerySet[FollowUpCase]:
+    if not may_use_feedback(user):
+        return FollowUpCase.objects.none()
+    return FollowUpCase.objects.filter(_unit_filter(user))
+
+
+def appeals_visible_to(user) -> QuerySet[Appeal]:
+    if not may_use_feedback(user):
+        return Appeal.objects.none()
+    return Appeal.objects.filter(_unit_filter(user))
+
+
+def rating_list(user, *, unit=None, level="", channel="", state="", date_from=None, date_to=None):
+    ratings = ratings_visible_to(user).select_related("unit", "case")
+    if unit:
+        ratings = ratings.filter(unit=unit)
+    if level:
+        ratings = ratings.filter(level=level)
+    if channel:
+        ratings = ratings.filter(channel=channel)
+    if date_from:
+        ratings = ratings.filter(received_on__gte=date_from)
+    if date_to:
+        ratings = ratings.filter(received_on__lte=date_to)
+    if state == "counted":
+        ratings = ratings.filter(COUNTED)
+    elif state == "duplicate":
+        ratings = ratings.filter(duplicate_of__isnull=False)
+    elif state == "flagged":
+        ratings = ratings.filter(moderation=Moderation.PENDING)
+    elif state == "excluded":
+        ratings = ratings.filter(Q(excluded=True) | Q(moderation=Moderation.REJECTED))
+    return ratings.order_by("-received_on", "-pk")
+
+
+def moderation_queue(user) -> QuerySet[Rating]:
+    return (
+        ratings_visible_to(user)
+        .filter(moderation=Moderation.PENDING)
+        .select_related("unit")
+        .order_by("unit__name", "created_at")
+    )
+
+
+def case_list(user, *, status="", overdue_only=False, unit=None):
+    today = timezone.localdate()
+    cases = cases_visible_to(user).select_related("unit", "rating")
+    if status:
+        cases = cases.filter(status=status)
+    if unit:
+        cases = cases.filter(unit=unit)
+    if overdue_only:
+        cases = cases.filter(status=FollowUpCase.Status.OPEN, reply_due__lt=today)
+    return cases.annotate(
+        is_overdue=Case(
+            When(status=FollowUpCase.Status.OPEN, reply_due__lt=today, then=Value(True)),
+            default=Value(False),
+        )
+    ).order_by("-is_overdue", "reply_due", "pk")
+
+
+@dataclass
+class CaseStats:
+    total: int
+    replied: int
+    open: int
+    overdue: int
+
+    @property
+    def reply_rate(self):
+        if not self.total:
+            return None
+        return (Decimal(self.replied) * 100 / self.total).quantize(ONE_PLACE, ROUND_HALF_UP)
+
+
+REPLIED_STATES = ("replied", "rectified", "closed")
+
+
+def case_stats(user, *, date_from=None, date_to=None) -> CaseStats:
+    cases = cases_visible_to(user).exclude(status=FollowUpCase.Status.WITHDRAWN)
+    if date_from:
+        cases = cases.filter(opened_on__gte=date_from)
+    if date_to:
+        cases = cases.filter(opened_on__lte=date_to)
+    today = timezone.localdate()
+    row = cases.aggregate(
+        total=Count("pk"),
+        replied=Count("pk", filter=Q(status__in=REPLIED_STATES)),
+        open=Count("pk", filter=Q(status=FollowUpCase.Status.OPEN)),
+        overdue=Count("pk", filter=Q(status=FollowUpCase.Status.OPEN, reply_due__lt=today)),
+    )
+    return CaseStats(**row)
+
+
+def reply_rate_by_unit(date_from, date_to, unit_ids=None) -> dict:
+    """unit id -> (cases, replied, rate %) for cases opened in the range; one query."""
+    cases = FollowUpCase.objects.exclude(status=FollowUpCase.Status.WITHDRAWN).filter(
+        opened_on__gte=date_from, opened_on__lte=date_to
+    )
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=list(unit_ids))
+    result = {}
+    for row in cases.values("unit_id").annotate(
+        total=Count("pk"), replied=Count("pk", filter=Q(status__in=REPLIED_STATES))
+    ):
+        rate = (Decimal(row["replied"]) * 100 / row["total"]).quantize(ONE_PLACE, ROUND_HALF_UP)
+        result[row["unit_id"]] = (row["total"], row["replied"], rate)
+    return result
+
+
+# --- the satisfaction index -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SatisfactionFigure:
+    """One unit's (or group's) citizen satisfaction over a date range.
+
+    sample: counted ratings (duplicates, flagged, rejected and upheld-appeal ratings left out);
+    satisfied_share: weighted % rated 非常满意, 满意 or 基本满意;
+    raw_score: weighted mean of the level scores (100/80/60/40/20);
+    score: raw_score shrunk toward the category mean, (n·raw + k·prior) / (n + k);
+    sufficient: sample >= FEEDBACK_MIN_SAMPLE; below it the figure is shown as insufficient.
+    """
+
+    key: object
+    sample: int
+    weight_total: Decimal
+    satisfied_share: Decimal | None
+    raw_score: Decimal | None
+    score: Decimal | None
+    prior: Decimal | None
+    sufficient: bool
+
+    @property
+    def unit_id(self):
+        return self.key
+
+
+def _weight_expression():
+    """Evaluator-kind weights as a CASE expression (the weights table is a handful of rows)."""
+    weights = dict(EvaluatorWeight.objects.values_list("kind", "weight"))
+    whens = [When(evaluator_kind=kind, then=Value(weight)) for kind, weight in weights.items()]
+    output = DecimalField(max_digits=7, decimal_places=2)
+    if not whens:
+        return Value(Decimal("1"), output_field=output)
+    return Case(*whens, default=Value(Decimal("1")), output_field=output)
+
+
+def _aggregate(ratings, group_fields):
+    weight = _weight_expression()
+    output = DecimalField(max_digits=14, decimal_places=2)
+    return (
+        ratings.filter(COUNTED)
+        .values(*group_fields)
+        .annotate(
+            n=Count("pk"),
+            w=Sum(weight, output_field=output),
+            ws=Sum(ExpressionWrapper(weight * F("score"), output_field=output)),
+            wsat=Sum(weight, filter=Q(level__in=SATISFIED_LEVELS), output_field=output),
+        )
+        .order_by()
+    )
+
+
+def _figure(key, n, w, ws, wsat, prior) -> SatisfactionFigure:
+    w = Decimal(w or 0)
+    if not n or not w:
+        return SatisfactionFigure(key, 0, Decimal(0), None, None, None, prior, False)
+    raw = Decimal(ws) / w
+    share = Decimal(wsat or 0) * 100 / w
+    k = Decimal(settings.FEEDBACK_SHRINKAGE_PRIOR)
+    score = raw if prior is None else (n * raw + k * prior) / (n + k)
+    return SatisfactionFigure(
+        key=key,
+        sample=n,
+        weight_total=w,
+        satisfied_share=share.quantize(ONE_PLACE, ROUND_HALF_UP),
+        raw_score=raw.quantize(ONE_PLACE, ROUND_HALF_UP),
+        score=score.quantize(ONE_PLACE, ROUND_HALF_UP),
+        prior=None if prior is None else prior.quantize(ONE_PLACE, ROUND_HALF_UP),
+        sufficient=n >= settings.FEEDBACK_MIN_SAMPLE,
+    )
+
+
+def satisfaction_by_unit(date_from, date_to, unit_ids=None) -> dict:
+    """unit id -> SatisfactionFigure for ratings received in [date_from, date_to].
+
+    Two queries whatever the number of units: the evaluator weights, then one grouped
+    aggregate over every unit (category means need all units even when unit_ids narrows
+    the answer). Units in unit_ids without counted ratings get an empty figure.
+    """
+    ratings = Rating.objects.filter(received_on__gte=date_from, received_on__lte=date_to)
+    rows = list(_aggregate(ratings, ["unit_id", "unit__category_id"]))
+    by_category = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for row in rows:
+        totals = by_category[row["unit__category_id"]]
+        totals[0] += Decimal(row["ws"] or 0)
+        totals[1] += Decimal(row["w"] or 0)
+    priors = {cat: (ws / w if w else None) for cat, (ws, w) in by_category.items()}
+    wanted = None if unit_ids is None else set(unit_ids)
+    result = {}
+    for row in rows:
+        if wanted is not None and row["unit_id"] not in wanted:
+            continue
+        result[row["unit_id"]] = _figure(
+            row["unit_id"],
+            row["n"],
+            row["w"],
+            row["ws"],
+            row["wsat"],
+            priors.get(row["unit__category_id"]),
+        )
+    for unit_id in wanted or ():
+        result.setdefault(unit_id, _figure(unit_id, 0, 0, 0, 0, None))
+    return result
+
+
+def satisfaction_by(field: str, date_from, date_to, user=None) -> list[SatisfactionFigure]:
+    """Figures grouped by one field (unit__category_id, channel, evaluator_kind); no shrinkage."""
+    ratings = Rating.objects.filter(received_on__gte=date_from, received_on__lte=date_to)
+    if user is not None:
+        ratings = ratings.filter(_unit_filter(user))
+    return [
+        _figure(row[field], row["n"], row["w"], row["ws"], row["wsat"], None)
+        for row in _aggregate(ratings, [field]).order_by(field)
+    ]
+
+
+def satisfaction_table(user, date_from, date_to, *, category=None):
+    """Rows for the staff table: visible units with their figure and reply rate."""
+    units = Unit.objects.filter(_unit_filter(user, "pk"), active=True).select_related("category")
+    if category:
+        units = units.filter(category=category)
+    units = list(units.order_by("category__sort_order", "name"))
+    ids = [u.pk for u in units]
+    figures = satisfaction_by_unit(date_from, date_to, ids)
+    replies = reply_rate_by_unit(date_from, date_to, ids)
+    rows = []
+    for unit in units:
+        unit.figure = figures[unit.pk]
+        unit.cases, unit.replied, unit.reply_rate = replies.get(unit.pk, (0, 0, None))
+        rows.append(unit)
+    return rows

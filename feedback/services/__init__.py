@@ -1,0 +1,1 @@
+"""Actions of the feedback app, each one transaction: ratings, cases, appeals, publication."""

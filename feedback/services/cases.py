@@ -1,0 +1,128 @@
+"""Follow-up of bad ratings and appeals: one transition service per workflow, each move logged."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.selectors import scope_of
+from units.workflow import check_transition
+
+from ..models import (
+    APPEAL_TRANSITIONS,
+    CASE_TRANSITIONS,
+    Appeal,
+    CaseLog,
+    FollowUpCase,
+    Rating,
+)
+from ..workdays import add_working_days
+
+Status = FollowUpCase.Status
+
+
+def open_case(rating: Rating, *, opened_on=None) -> FollowUpCase:
+    """Every 不满意/非常不满意 opens a case with deadlines counted in working days."""
+    opened_on = opened_on or rating.received_on
+    case = FollowUpCase.objects.create(
+        rating=rating,
+        unit_id=rating.unit_id,
+        opened_on=opened_on,
+        reply_due=add_working_days(opened_on, settings.FEEDBACK_REPLY_WORKING_DAYS),
+        rectify_due=add_working_days(opened_on, settings.FEEDBACK_RECTIFY_WORKING_DAYS),
+    )
+    CaseLog.objects.create(case=case, from_status="", to_status=Status.OPEN, note=_("差评自动立案"))
+    return case
+
+
+def _may_handle(user, case) -> bool:
+    scope = scope_of(user)
+    return scope.committee or case.unit_id in scope.unit_ids
+
+
+def transition(case: FollowUpCase, target: str, *, user, note: str = "", **fields) -> FollowUpCase:
+    """The only place a case changes state; writes the log row."""
+    with transaction.atomic():
+        case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
+        check_transition(CASE_TRANSITIONS, case.status, target, labels=Status)
+        previous = case.status
+        case.status = target
+        for name, value in fields.items():
+            setattr(case, name, value)
+        case.save()
+        CaseLog.objects.create(
+            case=case, from_status=previous, to_status=target, actor=user, note=note[:300]
+        )
+    return case
+
+
+def reply(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
+    if not _may_handle(user, case):
+        raise PermissionDenied
+    return transition(
+        case, Status.REPLIED, user=user, note=_("答复群众"), reply=text, replied_at=timezone.now()
+    )
+
+
+def record_fix(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
+    if not _may_handle(user, case):
+        raise PermissionDenied
+    return transition(
+        case, Status.RECTIFIED, user=user, note=_("记录整改"), fix=text, rectified_at=timezone.now()
+    )
+
+
+def close(case: FollowUpCase, *, user, note: str = "") -> FollowUpCase:
+    if not scope_of(user).committee:
+        raise PermissionDenied
+    return transition(case, Status.CLOSED, user=user, note=note or _("核实办结"))
+
+
+def withdraw_if_open(case: FollowUpCase, *, user, note: str) -> None:
+    if CASE_TRANSITIONS.get(case.status):
+        transition(case, Status.WITHDRAWN, user=user, note=note)
+
+
+def file_appeal(rating: Rating, *, user, reason: str, explanation: str) -> Appeal:
+    scope = scope_of(user)
+    if not (rating.unit_id in scope.unit_ids or scope.committee):
+        raise PermissionDenied
+    if Appeal.objects.filter(rating=rating, status=Appeal.Status.PENDING).exists():
+        raise ValueError(_("这条评价已有待裁定的申诉。"))
+    return Appeal.objects.create(
+        rating=rating,
+        unit_id=rating.unit_id,
+        reason=reason,
+        explanation=explanation,
+        filed_by=user,
+    )
+
+
+def decide_appeal(appeal: Appeal, *, user, upheld: bool, reason: str) -> Appeal:
+    """Staff decide; an upheld appeal takes the rating out of the index, reason kept."""
+    if not scope_of(user).committee:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValueError(_("请填写裁定理由。"))
+    target = Appeal.Status.UPHELD if upheld else Appeal.Status.DISMISSED
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        check_transition(APPEAL_TRANSITIONS, appeal.status, target, labels=Appeal.Status)
+        appeal.status = target
+        appeal.decided_by = user
+        appeal.decided_at = timezone.now()
+        appeal.decision_reason = reason.strip()
+        appeal.save()
+        if upheld:
+            rating = appeal.rating
+            rating.excluded = True
+            rating.excluded_reason = (
+                _("申诉成立（%(kind)s）：%(reason)s")
+                % {"kind": appeal.get_reason_display(), "reason": reason.strip()}
+            )[:300]
+            rating.save(update_fields=["excluded", "excluded_reason"])
+            case = FollowUpCase.objects.filter(rating=rating).first()
+            if case:
+                withdraw_if_open(case, user=user, note=_("申诉成立，不再计入"))
+    return appeal

@@ -1,0 +1,154 @@
+"""Taking in ratings from every channel, moderating them and revealing contacts."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.selectors import scope_of
+
+from .. import privacy
+from ..models import (
+    LEVEL_SCORES,
+    Channel,
+    ContactViewLog,
+    DimensionRating,
+    EvaluatorKind,
+    Moderation,
+    ModerationDecision,
+    Rating,
+)
+from . import abuse, cases
+
+# No 0/O, 1/I/L: a receipt read aloud over the phone or copied by hand stays right.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_LENGTH = 10
+
+
+def new_receipt() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(RECEIPT_LENGTH))
+
+
+@dataclass
+class RatingInput:
+    unit: object
+    level: str
+    comment: str = ""
+    dimensions: dict | None = None  # RatingDimension -> level
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_consent: bool = False
+    channel: str = Channel.ONLINE
+    evaluator_kind: str = EvaluatorKind.CITIZEN
+    received_on: object = None
+    survey_batch: str = ""
+
+
+def submit_public_rating(data: RatingInput, *, address: str) -> Rating:
+    """A citizen's rating from the web form.
+
+    Raises abuse.RateLimited (with the reason for the citizen) when the source is over
+    its limit; everything else that is accepted is stored, at worst marked as a duplicate
+    or flagged for moderation.
+    """
+    source = privacy.source_hash(address)
+    abuse.check_rate_limit(source)
+    return _store(data, source=source, entered_by=None)
+
+
+def record_offline_rating(data: RatingInput, *, user) -> Rating:
+    """A rating received by letter, box, phone, visit, supervisor or survey, entered by staff."""
+    if not scope_of(user).committee:
+        raise PermissionDenied
+    if data.channel == Channel.ONLINE:
+        raise ValueError("offline entry needs an offline channel")
+    return _store(data, source="", entered_by=user)
+
+
+def _store(data: RatingInput, *, source: str, entered_by) -> Rating:
+    now = timezone.now()
+    with transaction.atomic():
+        original = abuse.find_original(Rating, source=source, unit_id=data.unit.pk, now=now)
+        phone = privacy.normalise_phone(data.contact_phone)
+        rating = _create_with_unique_receipt(
+            unit=data.unit,
+            level=data.level,
+            score=LEVEL_SCORES[data.level],
+            channel=data.channel,
+            evaluator_kind=data.evaluator_kind,
+            comment=data.comment,
+            received_on=data.received_on or timezone.localdate(now),
+            contact_name_encrypted=privacy.encrypt(data.contact_name),
+            contact_phone_encrypted=privacy.encrypt(phone),
+            contact_name_masked=privacy.mask_name(data.contact_name),
+            contact_phone_masked=privacy.mask_phone(phone),
+            contact_consent=data.contact_consent,
+            source_hash=source,
+            duplicate_of=original,
+            entered_by=entered_by,
+            survey_batch=data.survey_batch,
+        )
+        if data.dimensions:
+            DimensionRating.objects.bulk_create(
+                DimensionRating(rating=rating, dimension=dimension, level=level)
+                for dimension, level in data.dimensions.items()
+                if level
+            )
+        if source:
+            burst = abuse.burst_members(Rating, unit_id=data.unit.pk, level=data.level, now=now)
+            if burst is not None:
+                burst.filter(moderation=Moderation.NONE).update(
+                    moderation=Moderation.PENDING,
+                    flag_reason=_("短时间内同一等级集中来自少数来源"),
+                )
+                rating.refresh_from_db(fields=["moderation", "flag_reason"])
+        if rating.is_bad and original is None:
+            cases.open_case(rating)
+    return rating
+
+
+def _create_with_unique_receipt(**fields) -> Rating:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Rating.objects.create(receipt=new_receipt(), **fields)
+        except IntegrityError:
+            continue  # a receipt collision: 31^10 makes this vanishingly rare
+    raise RuntimeError("could not allocate a receipt number")
+
+
+def moderate(rating: Rating, *, user, decision: str, reason: str) -> Rating:
+    """Clear a flagged rating into the index or reject it; the reason is recorded."""
+    if not scope_of(user).committee:
+        raise PermissionDenied
+    if decision not in (Moderation.CLEARED, Moderation.REJECTED):
+        raise ValueError(decision)
+    if not reason.strip():
+        raise ValueError(_("请填写审核理由。"))
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().get(pk=rating.pk)
+        if rating.moderation != Moderation.PENDING:
+            raise ValueError(_("这条评价不在待审核状态。"))
+        rating.moderation = decision
+        rating.save(update_fields=["moderation"])
+        ModerationDecision.objects.create(
+            rating=rating, decision=decision, reason=reason.strip(), decided_by=user
+        )
+        if decision == Moderation.REJECTED and hasattr(rating, "case"):
+            cases.withdraw_if_open(rating.case, user=user, note=_("审核不通过：") + reason)
+    return rating
+
+
+def reveal_contact(rating: Rating, *, user) -> dict:
+    """The citizen's full name and phone for the staff handling the follow-up; logged."""
+    scope = scope_of(user)
+    if not (scope.committee or rating.unit_id in scope.unit_ids):
+        raise PermissionDenied
+    ContactViewLog.objects.create(rating=rating, viewer=user)
+    return {
+        "name": privacy.decrypt(rating.contact_name_encrypted),
+        "phone": privacy.decrypt(rating.contact_phone_encrypted),
+    }

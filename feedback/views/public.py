@@ -1,0 +1,123 @@
+"""Public pages: no account, no JavaScript needed, mobile first."""
+
+import logging
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from units.models import Unit, UnitCategory
+
+from ..forms import PublicRatingForm, ReceiptLookupForm, UnitSearchForm, dimensions_for_form
+from ..models import Publication, Rating
+from ..services import abuse
+from ..services.ratings import RatingInput, submit_public_rating
+
+logger = logging.getLogger(__name__)
+
+
+def unit_index(request):
+    form = UnitSearchForm(request.GET or None)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    units = Unit.objects.filter(active=True).select_related("category")
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    groups = {}
+    for unit in units.order_by("category__sort_order", "category__name", "name"):
+        groups.setdefault(unit.category, []).append(unit)
+    return render(
+        request,
+        "feedback/public/unit_index.html",
+        {
+            "form": form,
+            "groups": groups,
+            "query": query,
+            "categories": UnitCategory.objects.count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rate_unit(request, slug):
+    unit = get_object_or_404(Unit.objects.select_related("category"), slug=slug, active=True)
+    dimensions = list(dimensions_for_form())
+    refusal, status = None, 200
+    if request.method == "POST":
+        form = PublicRatingForm(request.POST, dimensions=dimensions)
+        if form.is_bot:
+            status = 400
+            refusal = _(
+                "提交未被接受：表单中一个应留空的隐藏项被填写了，这通常是自动程序所为。"
+                "如果您是正常填写，请刷新页面后重新评价。"
+            )
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                rating = submit_public_rating(
+                    RatingInput(
+                        unit=unit,
+                        level=data["level"],
+                        comment=data["comment"],
+                        dimensions=form.dimension_levels(),
+                        contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"],
+                        contact_consent=data["contact_consent"],
+                    ),
+                    address=request.META.get("REMOTE_ADDR", ""),
+                )
+            except abuse.RateLimited as exc:
+                refusal, status = str(exc), 429
+            else:
+                return redirect(reverse("feedback:receipt", args=[rating.receipt]) + "?new=1")
+    else:
+        form = PublicRatingForm(dimensions=dimensions)
+    return render(
+        request,
+        "feedback/public/rate.html",
+        {"unit": unit, "form": form, "refusal": refusal},
+        status=status,
+    )
+
+
+def receipt_lookup(request):
+    form = ReceiptLookupForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        if Rating.objects.filter(receipt=code).exists():
+            return redirect("feedback:receipt", code=code)
+        form.add_error("code", _("没有找到这个回执号，请核对后重新输入（不区分大小写）。"))
+    return render(request, "feedback/public/lookup.html", {"form": form})
+
+
+def receipt(request, code):
+    rating = (
+        Rating.objects.select_related("unit", "unit__category", "case")
+        .filter(receipt=code.upper())
+        .first()
+    )
+    if rating is None:
+        raise Http404
+    case = getattr(rating, "case", None)
+    return render(
+        request,
+        "feedback/public/receipt.html",
+        {"rating": rating, "case": case, "just_sent": request.GET.get("new") == "1"},
+    )
+
+
+def results_index(request):
+    publications = Publication.objects.filter(withdrawn=False)
+    return render(request, "feedback/public/results_index.html", {"publications": publications})
+
+
+def results(request, pk):
+    publication = get_object_or_404(Publication.objects.filter(withdrawn=False), pk=pk)
+    figures = publication.figures.select_related("unit", "unit__category").order_by(
+        "unit__category__sort_order", "-score", "unit__name"
+    )
+    return render(
+        request, "feedback/public/results.html", {"publication": publication, "figures": figures}
+    )
