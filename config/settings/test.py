@@ -11,7 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests run tasks inline unless a test starts a real worker itself.
-CELERY_TASK_ALWAYS_EAGER = True
+# (a real worker started by a test gets CELERY_TASK_ALWAYS_EAGER=false in its environment).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
 
 # Static files straight from static/ through WhiteNoise's finders: no collectstatic needed.

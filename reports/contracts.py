@@ -1,0 +1,248 @@
+"""The data a report is rendered from, as plain dataclasses.
+
+Templates and the ``.xlsx`` writer read only these shapes, never models or querysets, so the
+score source can change (issue 5's scoring engine in ``assessment.selectors.scores``) without
+touching a template. Builders in ``reports.builders`` fill them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    name: str
+    short_name: str
+    category: str
+    category_id: int
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    id: int
+    label: str  # e.g. "2026年 第一季度"
+    year: int
+    kind: str
+    kind_label: str
+    status_label: str
+    phase_label: str
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
+class Part:
+    """A score against its maximum: one of the six standards or the four goals."""
+
+    code: str
+    label: str
+    score: Decimal
+    max_score: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.max_score:
+            return Decimal("0")
+        return (self.score * 100 / self.max_score).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One item's evidence from one branch (or the unit) and how it was reviewed."""
+
+    code: str
+    name: str
+    standard: str
+    branch: str  # "" for unit-level items
+    status: str
+    self_score: Decimal | None
+    reviewer_score: Decimal | None
+    max_score: Decimal
+    grade: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class RectificationSummary:
+    issued: int = 0
+    answered: int = 0
+    sent_back: int = 0
+    verified: int = 0
+    overdue: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        """整改率 = verified ÷ issued, as a percentage."""
+        if not self.issued:
+            return None
+        return (Decimal(self.verified) * 100 / self.issued).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    score: Decimal | None  # 0–100
+    sample_size: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period_label: str
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class UnitScorecard:
+    unit: UnitRef
+    period: PeriodRef
+    total: Decimal
+    max_total: Decimal
+    rank: int | None
+    category_rank: int | None
+    unit_count: int
+    category_count: int
+    grade: str
+    by_standard: list[Part]
+    by_goal: list[Part]
+    trend: list[TrendPoint]
+    items: list[ItemLine]
+    rectification: RectificationSummary
+    satisfaction: Satisfaction | None
+    deductions: Decimal = Decimal("0")
+    vetoed: bool = False
+    source_note: str = ""
+
+
+@dataclass(frozen=True)
+class BulletinRow:
+    rank: int | None
+    category_rank: int | None
+    unit: UnitRef
+    total: Decimal
+    grade: str
+    by_standard: list[Part]
+    rectification: RectificationSummary
+    vetoed: bool = False
+
+
+@dataclass(frozen=True)
+class NegativeLine:
+    unit: str
+    effect: str
+    points: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """考核结果通报: rankings by category, grades, negative list, rectification rates."""
+
+    period: PeriodRef
+    rows: list[BulletinRow]
+    categories: list[tuple[str, list[BulletinRow]]]
+    grade_counts: list[tuple[str, int]]
+    negative_list: list[NegativeLine]
+    rectification_total: RectificationSummary
+    standards: list[str] = field(default_factory=list)
+    source_note: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnLine:
+    item: str
+    at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class FeedbackSheet:
+    """支部反馈单: what a branch sent, how it was scored, what was returned and why."""
+
+    branch: str
+    unit: UnitRef
+    secretary: str
+    period: PeriodRef
+    items: list[ItemLine]
+    returns: list[ReturnLine]
+    submitted: int
+    accepted: int
+    returned_now: int
+    self_total: Decimal
+    reviewer_total: Decimal
+
+
+@dataclass(frozen=True)
+class RectificationLine:
+    unit: str
+    branch: str
+    problem: str
+    deadline: dt.date
+    status: str
+    status_code: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RectificationUnitRow:
+    unit: UnitRef
+    summary: RectificationSummary
+
+
+@dataclass(frozen=True)
+class RectificationReport:
+    period: PeriodRef
+    plan_label: str
+    today: dt.date
+    rows: list[RectificationUnitRow]
+    total: RectificationSummary
+    open_notices: list[RectificationLine]
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    unit: UnitRef
+    score: Decimal | None
+    sample_size: int
+
+
+@dataclass(frozen=True)
+class SatisfactionReport:
+    period: PeriodRef
+    date_from: dt.date
+    date_to: dt.date
+    rows: list[SatisfactionRow]
+
+
+@dataclass(frozen=True)
+class CycleYear:
+    year: int
+    phase_label: str
+    total: Decimal | None
+    grade: str
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    unit: UnitRef
+    years: list[CycleYear]
+    average: Decimal | None
+    rectification: RectificationSummary
+    satisfaction: Satisfaction | None
+    vetoed: bool
+    rank: int | None = None
+    recommended: bool = False
+
+
+@dataclass(frozen=True)
+class CycleEvaluation:
+    """三年创建成效评估 and the model-agency selection list (模范机关评选名单)."""
+
+    cycle_title: str
+    period: PeriodRef
+    years: list[tuple[int, str]]
+    rows: list[CycleRow]
+    selection: list[CycleRow]
+    selection_rule: str
+    source_note: str = ""

@@ -1,0 +1,115 @@
+"""The bulletin as an .xlsx workbook (openpyxl): numbers are written as numbers."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .contracts import Bulletin
+
+HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
+BOLD = Font(bold=True)
+NUMBER = "0.00"
+PERCENT = "0.0"
+
+
+def _sheet(book, title, headers, rows, number_formats=None, widths=None):
+    sheet = book.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in rows:
+        sheet.append(row)
+    for column, fmt in (number_formats or {}).items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = fmt
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _num(value):
+    """Decimal → float for the cell; None stays an empty cell."""
+    return None if value is None else float(value)
+
+
+def bulletin_xlsx(b: Bulletin) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    headers = [
+        _("排名"),
+        _("分类排名"),
+        _("单位"),
+        _("分类"),
+        _("总分"),
+        _("等次"),
+        *b.standards,
+        _("整改率（%）"),
+    ]
+    rows = [
+        [
+            r.rank,
+            r.category_rank,
+            r.unit.name,
+            r.unit.category,
+            _num(r.total),
+            r.grade,
+            *[_num(p.score) for p in r.by_standard],
+            _num(r.rectification.rate),
+        ]
+        for r in b.rows
+    ]
+    n = len(b.standards)
+    formats = {5: NUMBER, **{6 + i + 1: NUMBER for i in range(n)}, 7 + n: PERCENT}
+    _sheet(
+        book,
+        _("综合排名"),
+        headers,
+        rows,
+        formats,
+        [8, 10, 28, 14, 10, 14, *[11] * n, 12],
+    )
+    _sheet(
+        book,
+        _("负面清单"),
+        [_("单位"), _("处理"), _("扣分"), _("事由")],
+        [[x.unit, x.effect, _num(x.points), x.reason] for x in b.negative_list],
+        {3: NUMBER},
+        [28, 12, 10, 60],
+    )
+    _sheet(
+        book,
+        _("整改情况"),
+        [
+            _("单位"),
+            _("下发"),
+            _("已反馈"),
+            _("退回重改"),
+            _("已销号"),
+            _("逾期未销号"),
+            _("整改率（%）"),
+        ],
+        [
+            [
+                r.unit.name,
+                r.rectification.issued,
+                r.rectification.answered,
+                r.rectification.sent_back,
+                r.rectification.verified,
+                r.rectification.overdue,
+                _num(r.rectification.rate),
+            ]
+            for r in b.rows
+        ],
+        {7: PERCENT},
+        [28, 8, 8, 10, 8, 12, 12],
+    )
+    book.properties.title = _("考核结果通报") + " " + b.period.label
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,98 @@
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from reports import services
+
+from .conftest import pdf_fonts, pdf_text
+
+
+def test_scorecard_pdf_shows_the_unit_its_total_and_rank(scored, tmp_path):
+    text = pdf_text(services.render_scorecard_pdf(scored["period"], scored["unit_a"]), tmp_path)
+    assert "省甲厅" in text
+    assert "模范机关创建考核得分报告" in text
+    # the headline boxes: total, overall rank, category rank, grade
+    assert re.search(r"总分\s+总排名\s+分类排名\s+等次\s+51\.00\s+1\s+1\s+良好", text)
+    assert "材料齐全，成效明显" in text  # a reviewer's comment
+
+
+def test_scorecard_pdf_embeds_a_cjk_font(scored, tmp_path):
+    fonts = pdf_fonts(services.render_scorecard_pdf(scored["period"], scored["unit_a"]), tmp_path)
+    lines = fonts.splitlines()[2:]
+    cjk = [line for line in lines if "CJK" in line or "WenQuanYi" in line]
+    assert cjk, fonts
+    # every font embedded (the margin boxes too: they carry the same font-family)
+    assert all(line.split()[-5:-3] == ["yes", "yes"] for line in lines), fonts
+
+
+def test_scorecard_pdf_has_page_numbers_and_running_header(scored, tmp_path):
+    text = pdf_text(services.render_scorecard_pdf(scored["period"], scored["unit_a"]), tmp_path)
+    assert re.search(r"第\s*2\s*页\s*/\s*共\s*\d+\s*页", text)
+    assert "2024年第一季度 · 考核得分报告" in text
+
+
+def test_bulletin_pdf_ranks_every_unit(scored, tmp_path):
+    text = pdf_text(services.render_bulletin_pdf(scored["period"]), tmp_path)
+    assert re.search(r"1\s+省甲厅\s+经济调节类\s+51\.00\s+良好", text)
+    assert re.search(r"2\s+省乙局\s+窗口服务类\s+42\.00\s+一般", text)
+    assert "违反中央八项规定精神被通报" in text
+
+
+def test_bulletin_xlsx_keeps_numbers_as_numbers(scored):
+    book = load_workbook(io.BytesIO(services.render_bulletin_xlsx(scored["period"])))
+    sheet = book["综合排名"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["排名", "分类排名", "单位", "分类", "总分", "等次"]
+    first = [c.value for c in sheet[2]]
+    assert first[0] == 1 and first[2] == "省甲厅"
+    assert first[4] == 51 and isinstance(first[4], int | float)  # a number, not text
+    assert sheet["E2"].data_type == "n"
+    assert first[6:12] == [8.5] * 6
+    second = [c.value for c in sheet[3]]
+    assert second[-1] == pytest.approx(33.3)
+    assert book["负面清单"]["C2"].value == 2.0
+
+
+def test_feedback_sheet_pdf_shows_the_return_reason(scored, tmp_path):
+    text = pdf_text(services.render_feedback_sheet_pdf(scored["period"], scored["a1"]), tmp_path)
+    assert "甲厅第一党支部" in text
+    assert "佐证材料缺少会议记录" in text
+
+
+def test_rectification_pdf_shows_the_rate_and_overdue_notices(scored, tmp_path):
+    text = pdf_text(services.render_rectification_pdf(scored["period"]), tmp_path)
+    assert "33.3%" in text
+    assert "逾期" in text
+    assert "三会一课记录不规范" in text
+
+
+def test_cycle_pdf_lists_the_recommended_units(scored, tmp_path):
+    text = pdf_text(services.render_cycle_pdf(scored["period"]), tmp_path)
+    assert "模范机关评选推荐名单" in text
+    assert re.search(r"1\s+省甲厅\s+经济调节类\s+85\.0", text)
+
+
+def test_satisfaction_report_reads_the_feedback_apps_figures(scored, tmp_path):
+    from decimal import Decimal
+    from unittest import mock
+
+    selectors = pytest.importorskip("feedback.selectors")
+    figure = selectors.SatisfactionFigure(
+        key=scored["unit_b"].pk,
+        sample=42,
+        weight_total=Decimal("42"),
+        satisfied_share=Decimal("90"),
+        raw_score=Decimal("87.5"),
+        score=Decimal("86.4"),
+        prior=Decimal("80"),
+        sufficient=True,
+    )
+    with mock.patch.object(
+        selectors, "satisfaction_by_unit", return_value={scored["unit_b"].pk: figure}
+    ) as source:
+        text = pdf_text(services.render_satisfaction_pdf(scored["period"]), tmp_path)
+    source.assert_called_once_with(scored["period"].opens_on, scored["period"].deadline)
+    assert re.search(r"1\s+省乙局\s+窗口服务类\s+86\.4\s+42", text)
+    assert re.search(r"2\s+省甲厅\s+经济调节类\s+—\s+0", text)
