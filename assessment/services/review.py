@@ -89,6 +89,9 @@ def accept(submission, *, by, read_version, grade="", score=None, comment=""):
     """Accept a submitted item with its score. An accepted item may be scored again."""
     ensure_open(submission.period)
     grade, score = resolve_score(submission, grade=grade, score=score)
+    from .scoring import schedule_recompute  # scores follow the review (issue 5)
+
+    schedule_recompute(submission)  # on commit only; a failed accept rolls it back
     comment = (comment or "").strip() or submission.reviewer_comment
     fields = {
         "grade": grade,
@@ -155,7 +158,8 @@ def return_submission(submission, *, by, read_version, reason):
     from ..tasks import send_return_reminder
 
     pk, version = submission.pk, submission.version
-    transaction.on_commit(lambda: send_return_reminder.delay(pk, version))
+    # robust: a broker outage is logged, never turns the committed return into an error page
+    transaction.on_commit(lambda: send_return_reminder.delay(pk, version), robust=True)
     return submission
 
 

@@ -1,0 +1,945 @@
+"""The scoring engine: item, period, half-year and annual scores, ranks, grades and tiers.
+
+Everything here is set-based. A period is recomputed with a fixed number of queries whatever
+the number of units, branches or submissions:
+
+1. the period's indicator tree (issue 3's ``build_tree`` gives each item its effective
+   points) — the *catalogue*, two queries;
+2. ONE grouped aggregate over accepted submissions, grouped by (unit, branch, root dimension,
+   kind, standard, goal), where each item's contribution comes from a CASE expression
+   built from the catalogue (``item_points_expression``);
+3. ONE grouped count for completeness and timeliness;
+4. the active units and branches, the plan's vetoes and (composites) the quarter rows and
+   the satisfaction figures;
+5. delete + ``bulk_create`` of the period's rows, then ranks with ``Window(Rank())`` and one
+   ``bulk_update``, all inside one transaction.
+
+The rules (see docs/scoring.md for a worked example):
+
+* Regular items (quantitative, graded, yes/no) contribute
+  ``reviewer_score / max_score × effective points`` (the reviewer's score clamped to
+  0..max_score, rounded to 0.01 per item). ``reviewer_score`` is the item's score on its own
+  scale as confirmed at review: quantitative items by their rule, graded items by the grade.
+* Deduction items take ``|reviewer_score|`` points (at most max_score) off their root
+  dimension; a dimension never goes below zero (the deduction floor). Deduction items
+  outside any dimension come off the total, which never goes below zero either.
+* Bonus items add ``reviewer_score`` points (at most max_score each); the bonus of a score is
+  capped at the plan's ``GradingRule.bonus_cap``.
+* Veto items (一票否决): an accepted submission whose number or score is above zero, or a
+  negative-list entry with effect veto, vetoes the unit for the whole year: its grade is at
+  most 一般 in every period of the plan and it is no model-agency candidate.
+* A branch's quarter total = Σ dimensions max(0, regular − deductions) + min(bonus, cap).
+* A unit's quarter total combines its active branches — the mean, or weighted by party
+  members (``AnnualPlan.unit_aggregation``), of each branch's points per dimension after
+  its deductions, and of its bonus — with its own unit-level items, then applies the unit
+  deductions with the same floor and the bonus cap.
+* Half-year (h1) and annual totals are composites on a 0–100 scale:
+  ``a × mean(quarter rates) + b × exam + c × satisfaction + bonus − deductions`` with a, b, c
+  the plan's ``weight_quarterly``, ``weight_exam``, ``weight_satisfaction``. A quarter rate
+  is ``(base − deduction) / max × 100`` of a closed or published quarter; the exam is the
+  same rate over the period's own (half-year or annual) items, once any is accepted;
+  satisfaction is the feedback app's 0–100 score when its sample is sufficient. A missing
+  term gives its weight to the others in proportion (or, for satisfaction, counts as 0
+  when the plan's rule says so). Bonus = quarters' and own bonus, capped; deductions =
+  the negative list's points (annual only). Never below 0.
+* Ranks use competition ranking (ties share the rank: 1, 1, 3) over total, overall, within
+  the unit category and within the coordination group; branches overall and within unit.
+* Grades: thresholds on the score rate (total ÷ max × 100, i.e. the total on composites),
+  then the optional 优秀 quota by rank, then the veto cap at 一般.
+* Branch tiers: thresholds on the rate (先进 ≥ advanced_min, 后进 < lagging_below) or thirds
+  by rank (top ⌊n/3⌋ 先进, bottom ⌊n/3⌋ 后进); a vetoed branch is never 先进.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Abs, Greatest, Least, Rank, Round
+from django.utils.translation import gettext as _
+
+from units.models import Branch, Unit
+
+from ..models import (
+    AnnualPlan,
+    Grade,
+    GradingRule,
+    Indicator,
+    NegativeListEntry,
+    Period,
+    PeriodScore,
+    ScorePart,
+    ScoreSnapshot,
+    Submission,
+    Tier,
+)
+from ..selectors.plans import FREQUENCIES_BY_PERIOD, system_for
+
+log = logging.getLogger(__name__)
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+REGULAR_KINDS = (Indicator.Kind.QUANTITATIVE, Indicator.Kind.GRADED, Indicator.Kind.YES_NO)
+SCORED_KINDS = (*REGULAR_KINDS, Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION, Indicator.Kind.VETO)
+QUARTERS = (Period.Kind.Q1, Period.Kind.Q2, Period.Kind.Q3, Period.Kind.Q4)
+COMPOSITES = {
+    Period.Kind.H1: (Period.Kind.Q1, Period.Kind.Q2),
+    Period.Kind.ANNUAL: QUARTERS,
+}
+# Ordered so that composites read quarter rows already computed.
+PERIOD_ORDER = {kind: n for n, kind in enumerate([*QUARTERS, Period.Kind.H1, Period.Kind.ANNUAL])}
+# Quarters whose figures enter the half-year and annual composites: open or draft quarters
+# are still partial.
+FINISHED = (Period.Status.CLOSED, Period.Status.PUBLISHED)
+SUBMITTED_STATES = (
+    Submission.Status.SUBMITTED,
+    Submission.Status.UNIT_CHECKED,
+    Submission.Status.ACCEPTED,
+)
+NO_DIMENSION = 0  # pseudo dimension of deduction items that sit outside any dimension
+POINTS = DecimalField(max_digits=14, decimal_places=4)
+
+
+class ScoringError(Exception):
+    """An action the scoring rules refuse; the message says why, in Chinese."""
+
+
+def q(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def grading_rule(plan: AnnualPlan) -> GradingRule:
+    rule = GradingRule.objects.filter(plan=plan).first()
+    if rule is None:
+        rule, _created = GradingRule.objects.get_or_create(plan=plan)
+    return rule
+
+
+# --- the catalogue: the period's items with their effective points ---------------------------
+
+
+@dataclass(frozen=True)
+class ItemMeta:
+    id: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    standard: str
+    goal: str
+    max_score: Decimal
+    effective: Decimal | None  # None for bonus, deduction and veto items
+    dimension_id: int
+    dimension_code: str
+    dimension_name: str
+    categories: frozenset  # empty = every category
+
+    def applies_to(self, category_id) -> bool:
+        return not self.categories or category_id in self.categories
+
+    @property
+    def factor(self) -> Decimal:
+        """Points per raw point for regular items."""
+        if self.effective is None or not self.max_score:
+            return ZERO
+        return self.effective / self.max_score
+
+
+@dataclass
+class Catalogue:
+    """The scored leaf items a period collects, and what each category can score."""
+
+    items: dict = field(default_factory=dict)  # id -> ItemMeta
+    dimensions: dict = field(default_factory=dict)  # id -> (code, name, standard)
+
+    def expected(self, category_id, level) -> list[ItemMeta]:
+        return [m for m in self.items.values() if m.level == level and m.applies_to(category_id)]
+
+    def maxima(self, category_id, level) -> dict:
+        """{("standard"|"goal"|"dimension", code): max points} and ("total", "") for the
+        regular items a category is asked at a level."""
+        out: dict = defaultdict(lambda: ZERO)
+        for m in self.expected(category_id, level):
+            if m.kind not in REGULAR_KINDS or m.effective is None:
+                continue
+            out[("total", "")] += m.effective
+            out[("standard", m.standard)] += m.effective
+            out[("goal", m.goal)] += m.effective
+            out[("dimension", m.dimension_id)] += m.effective
+        return out
+
+
+def catalogue_for(period: Period) -> Catalogue:
+    """Two queries (the items and their categories) for the period's system."""
+    from .indicators import build_tree, flatten, load_items
+
+    system = system_for(period)
+    catalogue = Catalogue()
+    if system is None:
+        return catalogue
+    items = load_items(system, include_retired=True)
+    nodes = flatten(build_tree(system, items))
+    active_children = defaultdict(int)
+    for item in items:
+        if item.parent_id and not item.retired_at:
+            active_children[item.parent_id] += 1
+    by_pk = {item.pk: item for item in items}
+    frequencies = FREQUENCIES_BY_PERIOD[period.kind]
+    for node in nodes:
+        item = node.item
+        root = item
+        while root.parent_id:
+            root = by_pk[root.parent_id]
+        if item.parent_id is None and item.kind == Indicator.Kind.DIMENSION:
+            catalogue.dimensions[item.pk] = (item.code, item.name, item.standard)
+        if (
+            item.kind not in SCORED_KINDS
+            or item.retired_at
+            or active_children[item.pk]
+            or item.frequency not in frequencies
+        ):
+            continue
+        dimension_id = root.pk if root.pk != item.pk else NO_DIMENSION
+        catalogue.items[item.pk] = ItemMeta(
+            id=item.pk,
+            code=item.code,
+            name=item.name,
+            kind=item.kind,
+            level=item.level,
+            standard=item.standard,
+            goal=item.goal,
+            max_score=item.max_score or ZERO,
+            effective=node.effective if item.kind in REGULAR_KINDS else None,
+            dimension_id=dimension_id,
+            dimension_code=root.code if dimension_id else "",
+            dimension_name=root.name if dimension_id else "",
+            categories=frozenset(c.pk for c in item.categories.all()),
+        )
+    return catalogue
+
+
+def item_points_expression(catalogue: Catalogue):
+    """Each accepted submission's points as one CASE over the catalogue's items.
+
+    Regular: round(clamp(score, 0, max) × effective / max, 2); bonus: clamp(score, 0, max);
+    deduction: min(|score|, max) (no cap when max is 0); veto and unknown items: 0.
+    """
+    whens = []
+    score = F("reviewer_score")
+    for m in catalogue.items.values():
+        if m.kind in REGULAR_KINDS and m.max_score > 0 and m.effective is not None:
+            clamped = Least(Greatest(score, Value(ZERO)), Value(m.max_score))
+            # One factor per item (effective ÷ full marks): no division in SQL, where
+            # SQLite would divide integers as integers.
+            then = Round(clamped * Value(m.factor), 2)
+        elif m.kind == Indicator.Kind.BONUS:
+            then = Greatest(score, Value(ZERO))
+            if m.max_score > 0:
+                then = Least(then, Value(m.max_score))
+        elif m.kind == Indicator.Kind.DEDUCTION:
+            then = Abs(score)
+            if m.max_score > 0:
+                then = Least(then, Value(m.max_score))
+        else:
+            continue
+        whens.append(When(indicator_id=m.id, then=then))
+    if not whens:
+        return Value(ZERO, output_field=POINTS)
+    return Case(*whens, default=Value(ZERO), output_field=POINTS)
+
+
+def dimension_expression(catalogue: Catalogue):
+    by_dimension = defaultdict(list)
+    for m in catalogue.items.values():
+        by_dimension[m.dimension_id].append(m.id)
+    whens = [When(indicator_id__in=ids, then=Value(dim)) for dim, ids in by_dimension.items()]
+    if not whens:
+        return Value(NO_DIMENSION)
+    return Case(*whens, default=Value(NO_DIMENSION))
+
+
+VETO_TRIGGER = Q(indicator__kind=Indicator.Kind.VETO) & (Q(value__gt=0) | Q(reviewer_score__gt=0))
+
+
+# --- per-entity arithmetic -------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """One branch's or unit's aggregated points in a period, before combining."""
+
+    regular: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))  # dim -> pts
+    deductions: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))  # dim -> pts
+    bonus: Decimal = ZERO
+    standards: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    goals: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    veto: bool = False
+
+
+@dataclass
+class Result:
+    base: Decimal
+    deduction: Decimal
+    bonus: Decimal
+    total: Decimal
+    dimensions: dict  # dim -> net points (after deductions, floored)
+    applied: dict  # dim -> applied deduction
+
+
+def settle(regular: dict, deductions: dict, bonus_raw: Decimal, cap: Decimal) -> Result:
+    """Apply deductions per dimension with the floor at zero, then the capped bonus."""
+    nets, applied = {}, {}
+    for dim in set(regular) | set(deductions):
+        if dim == NO_DIMENSION:
+            continue
+        reg = q(regular.get(dim, ZERO))
+        taken = min(q(deductions.get(dim, ZERO)), reg)
+        nets[dim], applied[dim] = reg - taken, taken
+    subtotal = sum(nets.values(), ZERO)
+    loose = min(q(deductions.get(NO_DIMENSION, ZERO)), subtotal)
+    if loose:
+        applied[NO_DIMENSION] = loose
+    base = sum((q(regular.get(d, ZERO)) for d in nets), ZERO)
+    deduction = sum(applied.values(), ZERO)
+    bonus = min(q(bonus_raw), q(cap))
+    return Result(base, deduction, bonus, base - deduction + bonus, nets, applied)
+
+
+def rate_of(total, max_points) -> Decimal:
+    if not max_points:
+        return ZERO
+    return q(Decimal(total) * HUNDRED / Decimal(max_points))
+
+
+def grade_for(rate, rule: GradingRule) -> str:
+    if rate >= rule.excellent_min:
+        return Grade.EXCELLENT
+    if rate >= rule.good_min:
+        return Grade.GOOD
+    if rate >= rule.fair_min:
+        return Grade.FAIR
+    return Grade.POOR
+
+
+def cap_grade(grade: str, *, rank, ranked: int, rule: GradingRule, vetoed: bool) -> str:
+    """The 优秀 quota (top N % by rank; ties at the limit keep it), then the veto cap."""
+    if grade == Grade.EXCELLENT and rule.excellent_quota is not None:
+        limit = math.floor(ranked * rule.excellent_quota / HUNDRED)
+        if rank is None or rank > limit:
+            grade = Grade.GOOD
+    if vetoed and grade in (Grade.EXCELLENT, Grade.GOOD):
+        grade = Grade.FAIR
+    return grade
+
+
+def tier_for(rate, *, rank, ranked: int, rule: GradingRule, vetoed: bool) -> str:
+    if rule.tier_method == GradingRule.TierMethod.THIRDS:
+        third = ranked // 3
+        if rank is not None and third and rank <= third:
+            tier = Tier.ADVANCED
+        elif rank is not None and third and rank > ranked - third:
+            tier = Tier.LAGGING
+        else:
+            tier = Tier.MIDDLE
+    elif rate >= rule.advanced_min:
+        tier = Tier.ADVANCED
+    elif rate < rule.lagging_below:
+        tier = Tier.LAGGING
+    else:
+        tier = Tier.MIDDLE
+    if vetoed and tier == Tier.ADVANCED:
+        tier = Tier.MIDDLE
+    return tier
+
+
+def combine_weights(branches: list, aggregation: str) -> dict:
+    """{branch id: weight} summing to 1: equal, or by party members (equal if none)."""
+    if not branches:
+        return {}
+    members = sum(b["member_count"] for b in branches)
+    if aggregation == AnnualPlan.Aggregation.MEMBERS and members:
+        return {b["id"]: Decimal(b["member_count"]) / Decimal(members) for b in branches}
+    share = Decimal(1) / Decimal(len(branches))
+    return {b["id"]: share for b in branches}
+
+
+def composite(weights: list, rule: GradingRule) -> Decimal:
+    """Σ w·x over available terms, rescaled so missing terms' weights go to the others."""
+    whole = sum((w for w, _x in weights), ZERO)
+    present = [(w, x) for w, x in weights if x is not None]
+    got = sum((w for w, _x in present), ZERO)
+    if not got:
+        return ZERO
+    return q(sum((w * x for w, x in present), ZERO) * whole / got)
+
+
+# --- the plan's vetoes -----------------------------------------------------------------------
+
+
+def plan_vetoes(plan: AnnualPlan) -> tuple[set, set]:
+    """(unit ids, branch ids) vetoed in the plan's year: accepted veto items with a number or
+    score above zero in any of its periods, plus negative-list vetoes. Two queries."""
+    units, branches = set(), set()
+    rows = (
+        Submission.objects.filter(
+            VETO_TRIGGER, period__plan=plan, status=Submission.Status.ACCEPTED
+        )
+        .values_list("unit_id", "branch_id")
+        .distinct()
+    )
+    for unit_id, branch_id in rows:
+        units.add(unit_id)
+        if branch_id:
+            branches.add(branch_id)
+    units.update(
+        NegativeListEntry.objects.filter(
+            plan=plan, effect=NegativeListEntry.Effect.VETO
+        ).values_list("unit_id", flat=True)
+    )
+    return units, branches
+
+
+def satisfaction_for(period: Period, unit_ids) -> dict:
+    """unit id -> (score 0–100 or None, sample) from the feedback app, for the period's part
+    of the year (h1: January–June; annual: the whole year). Missing app → empty."""
+    import datetime as dt
+
+    try:
+        from feedback.selectors import satisfaction_by_unit
+    except ImportError:  # pragma: no cover - the feedback app is part of the project
+        return {}
+    year = period.plan.year
+    end = dt.date(year, 6, 30) if period.kind == Period.Kind.H1 else dt.date(year, 12, 31)
+    try:
+        figures = satisfaction_by_unit(dt.date(year, 1, 1), end, list(unit_ids))
+    except Exception:  # noqa: BLE001 - a satisfaction failure must not stop scoring
+        log.exception("satisfaction figures unavailable for %s", period)
+        return {}
+    result = {}
+    for unit_id, figure in figures.items():
+        score = getattr(figure, "score", None)
+        sufficient = getattr(figure, "sufficient", score is not None)
+        result[unit_id] = (
+            q(score) if score is not None and sufficient else None,
+            getattr(figure, "sample", 0) or 0,
+        )
+    return result
+
+
+# --- recompute -------------------------------------------------------------------------------
+
+
+def _aggregate(period: Period, catalogue: Catalogue):
+    """ONE grouped query over accepted submissions of the period."""
+    return (
+        Submission.objects.filter(
+            period=period,
+            status=Submission.Status.ACCEPTED,
+            indicator_id__in=list(catalogue.items),
+        )
+        .annotate(dim=dimension_expression(catalogue), pts=item_points_expression(catalogue))
+        .values(
+            "unit_id",
+            "branch_id",
+            "dim",
+            "indicator__kind",
+            "indicator__standard",
+            "indicator__goal",
+        )
+        .annotate(points=Sum("pts"), vetoes=Count("pk", filter=VETO_TRIGGER))
+        .order_by()
+    )
+
+
+def _counts(period: Period, catalogue: Catalogue):
+    """ONE grouped query: submitted and on-time items per (unit, branch)."""
+    submitted = Q(status__in=SUBMITTED_STATES)
+    return (
+        Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items))
+        .values("unit_id", "branch_id")
+        .annotate(
+            submitted=Count("pk", filter=submitted),
+            on_time=Count("pk", filter=submitted & Q(is_late=False)),
+        )
+        .order_by()
+    )
+
+
+def _tallies(period, catalogue):
+    tallies: dict = defaultdict(Tally)  # (unit id, branch id or None) -> Tally
+    for row in _aggregate(period, catalogue):
+        tally = tallies[(row["unit_id"], row["branch_id"])]
+        kind, points = row["indicator__kind"], Decimal(row["points"] or 0)
+        if row["vetoes"]:
+            tally.veto = True
+        if kind in REGULAR_KINDS:
+            tally.regular[row["dim"]] += points
+            tally.standards[row["indicator__standard"]] += points
+            tally.goals[row["indicator__goal"]] += points
+        elif kind == Indicator.Kind.DEDUCTION:
+            tally.deductions[row["dim"]] += points
+        elif kind == Indicator.Kind.BONUS:
+            tally.bonus += points
+    return tallies
+
+
+def _part_rows(score, values: dict, maxima: dict, catalogue: Catalogue):
+    """The long table of one score: points and maxima per standard, goal and dimension."""
+    parts = []
+    for axis in ("standard", "goal"):
+        codes = set(values[axis]) | {code for (a, code) in maxima if a == axis}
+        for code in sorted(c for c in codes if c):
+            parts.append(
+                ScorePart(
+                    score=score,
+                    axis=axis,
+                    code=code,
+                    points=q(values[axis].get(code, ZERO)),
+                    max_points=q(maxima.get((axis, code), ZERO)),
+                )
+            )
+    dims = set(values["dimension"]) | {d for (a, d) in maxima if a == "dimension"}
+    for dim in dims:
+        code, name, _standard = catalogue.dimensions.get(dim, ("", "", ""))
+        if not code:
+            continue
+        parts.append(
+            ScorePart(
+                score=score,
+                axis="dimension",
+                code=code,
+                label=name[:200],
+                points=q(values["dimension"].get(dim, ZERO)),
+                max_points=q(maxima.get(("dimension", dim), ZERO)),
+            )
+        )
+    return parts
+
+
+def _add(target: dict, source: dict, weight=Decimal(1)):
+    for key, value in source.items():
+        target[key] += value * weight
+
+
+@transaction.atomic
+def recompute_period(period: Period, *, cascade: bool = True) -> int:
+    """Recompute one period's scores; with cascade, the plan's composites after a quarter.
+    Returns the number of score rows written."""
+    period = Period.objects.select_related("plan").get(pk=period.pk)
+    written = _recompute_one(period)
+    if cascade and period.kind in QUARTERS:
+        for other in Period.objects.filter(
+            plan_id=period.plan_id, kind__in=list(COMPOSITES)
+        ).select_related("plan"):
+            written += _recompute_one(other)
+    return written
+
+
+def _recompute_one(period: Period) -> int:
+    plan = period.plan
+    rule = grading_rule(plan)
+    catalogue = catalogue_for(period)
+    units = list(Unit.objects.filter(active=True).values("id", "category_id", "group_id"))
+    branches = list(
+        Branch.objects.filter(active=True, unit__active=True).values(
+            "id", "unit_id", "member_count"
+        )
+    )
+    branches_of = defaultdict(list)
+    for b in branches:
+        branches_of[b["unit_id"]].append(b)
+    category_of = {u["id"]: u["category_id"] for u in units}
+
+    tallies = _tallies(period, catalogue) if catalogue.items else {}
+    counts = (
+        {(r["unit_id"], r["branch_id"]): r for r in _counts(period, catalogue)}
+        if (catalogue.items)
+        else {}
+    )
+    vetoed_units, vetoed_branches = plan_vetoes(plan)
+    for (unit_id, branch_id), tally in tallies.items():
+        if tally.veto:
+            vetoed_units.add(unit_id)
+            if branch_id:
+                vetoed_branches.add(branch_id)
+
+    is_composite = period.kind in COMPOSITES
+    quarter_rows = {}
+    if is_composite:
+        quarter_rows = {
+            (r["unit_id"], r["branch_id"]): r
+            for r in PeriodScore.objects.filter(
+                period__plan=plan,
+                period__kind__in=COMPOSITES[period.kind],
+                period__status__in=FINISHED,
+                max_points__gt=0,
+            )
+            .values("unit_id", "branch_id")
+            .annotate(mean=Avg("net_rate"), bonus_sum=Sum("bonus"), n=Count("pk"))
+            .order_by()
+        }
+        satisfaction = satisfaction_for(period, category_of)
+        negative = defaultdict(lambda: ZERO)
+        if period.kind == Period.Kind.ANNUAL:
+            for row in (
+                NegativeListEntry.objects.filter(
+                    plan=plan, effect=NegativeListEntry.Effect.DEDUCTION
+                )
+                .values("unit_id")
+                .annotate(points=Sum("points"))
+                .order_by()
+            ):
+                negative[row["unit_id"]] = q(row["points"])
+
+    if not tallies and not quarter_rows:
+        # Nothing accepted yet (and no quarters to combine): no scores, rather than a
+        # ranking of zeros. Completeness is read live by the selectors.
+        ScorePart.objects.filter(score__period=period)._raw_delete(ScorePart.objects.db)
+        PeriodScore.objects.filter(period=period)._raw_delete(PeriodScore.objects.db)
+        return 0
+
+    scores, parts_of = [], []
+    empty = Tally()
+
+    def counts_for(unit_id, branch_id, expected):
+        row = counts.get((unit_id, branch_id), {})
+        submitted = min(row.get("submitted", 0), expected)
+        return expected, submitted, min(row.get("on_time", 0), submitted)
+
+    def make(
+        unit_id, branch_id, result, max_points, values, maxima, expected_counts, vetoed, extra=None
+    ):
+        own_net_rate = rate_of(result.base - result.deduction, max_points)
+        fields = {
+            "base": q(result.base),
+            "deduction": q(result.deduction),
+            "bonus": q(result.bonus),
+            "total": q(result.total),
+            "max_points": q(max_points),
+            "net_rate": own_net_rate,
+        }
+        if is_composite:
+            fields.update(
+                _composite_fields(unit_id, branch_id, result, max_points, own_net_rate, extra)
+            )
+        score = PeriodScore(
+            period=period,
+            unit_id=unit_id,
+            branch_id=branch_id,
+            vetoed=vetoed,
+            expected=expected_counts[0],
+            submitted=expected_counts[1],
+            on_time=expected_counts[2],
+            **fields,
+        )
+        scores.append(score)
+        parts_of.append((score, values, maxima))
+
+    def _composite_fields(unit_id, branch_id, result, max_points, exam_rate, extra):
+        rows = quarter_rows.get((unit_id, branch_id))
+        quarter_mean = q(rows["mean"]) if rows and rows["n"] else None
+        # The exam counts once anyone's own items of this period are accepted; before that
+        # it has not taken place and its weight goes to the other terms.
+        exam = exam_rate if max_points and tallies else None
+        sat, sample = (None, None)
+        if branch_id is None:
+            sat, sample = satisfaction.get(unit_id, (None, 0))
+            if sat is None and rule.missing_satisfaction == GradingRule.MissingSatisfaction.ZERO:
+                sat = ZERO
+        weighted = composite(
+            [
+                (plan.weight_quarterly, quarter_mean),
+                (plan.weight_exam, exam),
+                (plan.weight_satisfaction, sat if branch_id is None else None),
+            ],
+            rule,
+        )
+        bonus = min(
+            q((rows["bonus_sum"] if rows else ZERO) or ZERO) + result.bonus, q(rule.bonus_cap)
+        )
+        deduction = negative.get(unit_id, ZERO) if branch_id is None else ZERO
+        total = max(weighted + bonus - deduction, ZERO)
+        return {
+            "base": weighted,
+            "bonus": q(bonus),
+            "deduction": q(min(deduction, weighted + bonus)),
+            "total": q(total),
+            "max_points": HUNDRED,
+            "net_rate": exam_rate,
+            "quarter_mean": quarter_mean,
+            "exam": exam,
+            "satisfaction": sat,
+            "satisfaction_sample": sample,
+        }
+
+    for unit in units:
+        unit_id, category_id = unit["id"], unit["category_id"]
+        branch_maxima = catalogue.maxima(category_id, Indicator.Level.BRANCH)
+        branch_expected = len(catalogue.expected(category_id, Indicator.Level.BRANCH))
+        own = branches_of.get(unit_id, [])
+        weights = combine_weights(own, plan.unit_aggregation)
+        # The branch part of each dimension: the branches' points after their own
+        # deductions (never below 0), combined by mean or member weight.
+        net = defaultdict(lambda: ZERO)
+        loose = ZERO
+        branch_deduction = ZERO
+        branch_bonus = ZERO
+        standards = defaultdict(lambda: ZERO)
+        goals = defaultdict(lambda: ZERO)
+        unit_counts = [0, 0, 0]
+        for b in own:
+            tally = tallies.get((unit_id, b["id"]), empty)
+            result = settle(tally.regular, tally.deductions, tally.bonus, rule.bonus_cap)
+            counted = counts_for(unit_id, b["id"], branch_expected)
+            for i in range(3):
+                unit_counts[i] += counted[i]
+            values = {
+                "standard": tally.standards,
+                "goal": tally.goals,
+                "dimension": result.dimensions,
+            }
+            make(
+                unit_id,
+                b["id"],
+                result,
+                branch_maxima[("total", "")],
+                values,
+                branch_maxima,
+                counted,
+                b["id"] in vetoed_branches,
+            )
+            w = weights[b["id"]]
+            _add(net, result.dimensions, w)
+            loose += result.applied.get(NO_DIMENSION, ZERO) * w
+            branch_deduction += result.deduction * w
+            branch_bonus += result.bonus * w
+            _add(standards, {k: q(v) for k, v in tally.standards.items()}, w)
+            _add(goals, {k: q(v) for k, v in tally.goals.items()}, w)
+
+        unit_tally = tallies.get((unit_id, None), empty)
+        maxima = defaultdict(lambda: ZERO)
+        if own:
+            _add(maxima, branch_maxima)
+        _add(maxima, catalogue.maxima(category_id, Indicator.Level.UNIT))
+        regular = defaultdict(lambda: ZERO)
+        for dim, value in net.items():
+            regular[dim] += q(value)
+        for dim, value in unit_tally.regular.items():
+            regular[dim] += q(value)
+        deductions = defaultdict(lambda: ZERO)
+        for dim, value in unit_tally.deductions.items():
+            deductions[dim] += q(value)
+        # Branches' loose deductions were taken from their totals already.
+        deductions[NO_DIMENSION] += q(loose) if own else ZERO
+        branch_deduction -= loose
+        settled = settle(regular, deductions, q(branch_bonus) + q(unit_tally.bonus), rule.bonus_cap)
+        # total = Σ dimensions + bonus; deduction counts the branches' (weighted) deductions
+        # too, and base is what makes total = base - deduction + bonus hold exactly.
+        deduction = q(branch_deduction) + settled.deduction
+        result = Result(
+            base=settled.total - settled.bonus + deduction,
+            deduction=deduction,
+            bonus=settled.bonus,
+            total=settled.total,
+            dimensions=settled.dimensions,
+            applied=settled.applied,
+        )
+        for code, value in unit_tally.standards.items():
+            standards[code] += q(value)
+        for code, value in unit_tally.goals.items():
+            goals[code] += q(value)
+        own_counts = counts_for(
+            unit_id, None, len(catalogue.expected(category_id, Indicator.Level.UNIT))
+        )
+        make(
+            unit_id,
+            None,
+            result,
+            maxima[("total", "")],
+            {
+                "standard": {k: q(v) for k, v in standards.items()},
+                "goal": {k: q(v) for k, v in goals.items()},
+                "dimension": result.dimensions,
+            },
+            maxima,
+            tuple(unit_counts[i] + own_counts[i] for i in range(3)),
+            unit_id in vetoed_units,
+        )
+
+    # Two plain DELETEs (no per-row cascade collection): parts first, then the rows.
+    ScorePart.objects.filter(score__period=period)._raw_delete(ScorePart.objects.db)
+    PeriodScore.objects.filter(period=period)._raw_delete(PeriodScore.objects.db)
+    PeriodScore.objects.bulk_create(scores, batch_size=500)
+    parts = []
+    for score, values, maxima in parts_of:
+        parts.extend(_part_rows(score, values, maxima, catalogue))
+    ScorePart.objects.bulk_create(parts, batch_size=1000)
+    _rank(period, rule)
+    return len(scores)
+
+
+def _rank(period: Period, rule: GradingRule) -> None:
+    """Competition ranks with Window(Rank()), grades and tiers, in two reads and one write."""
+    order = [F("total").desc()]
+    units = list(
+        PeriodScore.objects.filter(period=period, branch__isnull=True, max_points__gt=0)
+        .annotate(
+            r=Window(Rank(), order_by=order),
+            cr=Window(Rank(), partition_by=[F("unit__category_id")], order_by=order),
+            gr=Window(Rank(), partition_by=[F("unit__group_id")], order_by=order),
+        )
+        .select_related("unit")
+    )
+    branches = list(
+        PeriodScore.objects.filter(period=period, branch__isnull=False, max_points__gt=0).annotate(
+            r=Window(Rank(), order_by=order),
+            ur=Window(Rank(), partition_by=[F("unit_id")], order_by=order),
+        )
+    )
+    for score in units:
+        score.rank, score.category_rank = score.r, score.cr
+        score.group_rank = score.gr if score.unit.group_id else None
+        grade = grade_for(rate_of(score.total, score.max_points), rule)
+        score.grade = cap_grade(
+            grade, rank=score.rank, ranked=len(units), rule=rule, vetoed=score.vetoed
+        )
+    for score in branches:
+        score.rank, score.unit_rank = score.r, score.ur
+        score.tier = tier_for(
+            rate_of(score.total, score.max_points),
+            rank=score.rank,
+            ranked=len(branches),
+            rule=rule,
+            vetoed=score.vetoed,
+        )
+    PeriodScore.objects.bulk_update(
+        units + branches,
+        ["rank", "category_rank", "group_rank", "unit_rank", "grade", "tier"],
+        batch_size=1000,
+    )
+
+
+def recompute_plan(plan: AnnualPlan) -> int:
+    """Recompute every period of a plan: quarters first, then the half-year and the year."""
+    periods = sorted(
+        Period.objects.filter(plan=plan).select_related("plan"), key=lambda p: PERIOD_ORDER[p.kind]
+    )
+    written = 0
+    with transaction.atomic():
+        for period in periods:
+            written += _recompute_one(period)
+    return written
+
+
+def recompute_for_submission(submission_id: int) -> int:
+    """What a review touched: the submission's period and the plan's composites."""
+    period = Period.objects.filter(submissions__pk=submission_id).select_related("plan").first()
+    if period is None:
+        return 0
+    return recompute_period(period, cascade=True)
+
+
+def schedule_recompute(submission) -> None:
+    """Hook for the review service: once the transaction commits, recompute the period the
+    submission belongs to (Celery task, inline in tests and ``make run``). Several items
+    reviewed in one transaction (bulk accept) enqueue one recompute per period."""
+    from ..tasks import recompute_scores_for_submission
+
+    pk, period_id = submission.pk, submission.period_id
+    connection = transaction.get_connection()
+    for entry in connection.run_on_commit:
+        if getattr(entry[1], "score_period_id", None) == period_id:
+            return
+
+    def enqueue():
+        recompute_scores_for_submission.delay(pk)
+
+    enqueue.score_period_id = period_id
+    # robust: a broker outage is logged, never turns the committed review into an error page
+    transaction.on_commit(enqueue, robust=True)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def _frozen(period: Period) -> dict:
+    from ..selectors.scores import live_payload
+
+    return live_payload(period)
+
+
+@transaction.atomic
+def publish_scores(period: Period, *, by) -> ScoreSnapshot:
+    """Publish a closed period: recompute, freeze revision 1 and mark it published, in one
+    transaction. Later recomputes change the live rows only; pages read the snapshot."""
+    from .periods import publish_period
+
+    if ScoreSnapshot.objects.filter(period=period).exists():
+        raise ScoringError(_("该节点的得分已发布；如需更正请填写原因生成新版次。"))
+    if period.status != Period.Status.CLOSED:
+        raise ScoringError(_("只有已截止的节点才能发布得分。"))
+    recompute_period(period, cascade=False)
+    publish_period(period, by=by)
+    return ScoreSnapshot.objects.create(
+        period=period, revision=1, data=_frozen(period), created_by=by
+    )
+
+
+@transaction.atomic
+def correct_published(period: Period, *, by, reason: str) -> ScoreSnapshot:
+    """Freeze the current scores as the next revision, with the reason. Earlier revisions
+    stay as they were and readable."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScoringError(_("更正已发布的得分必须写明原因。"))
+    latest = (
+        ScoreSnapshot.objects.select_for_update()
+        .filter(period=period)
+        .order_by("-revision")
+        .first()
+    )
+    if latest is None:
+        raise ScoringError(_("该节点的得分尚未发布，无需更正。"))
+    recompute_period(period, cascade=False)
+    return ScoreSnapshot.objects.create(
+        period=period,
+        revision=latest.revision + 1,
+        data=_frozen(period),
+        reason=reason[:2000],
+        created_by=by,
+    )
+
+
+def freeze_published(*, by) -> list[ScoreSnapshot]:
+    """Freeze revision 1 for every published period that has scores but no snapshot (a
+    period published through the plain period workflow). Safe to run twice."""
+    from ..selectors.scores import live_payload
+
+    made = []
+    with transaction.atomic():
+        for period in Period.objects.filter(
+            status=Period.Status.PUBLISHED, snapshots__isnull=True, scores__isnull=False
+        ).distinct():
+            made.append(
+                ScoreSnapshot.objects.create(
+                    period=period, revision=1, data=live_payload(period), created_by=by
+                )
+            )
+    return made

@@ -1,0 +1,547 @@
+"""Scores, rankings, completeness, indicator analytics, the three-year result and dashboards.
+
+Views parse the request, ask ``assessment.selectors.scores`` and render. Scope: every list is
+narrowed to ``units_visible_to`` / ``branches_visible_to``; an out-of-scope unit is a 404.
+Publishing and corrections are committee actions behind a recent password entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from units.decorators import recent_login_required
+from units.forms import StyledFormMixin
+from units.models import Branch, CoordinationGroup, UnitCategory
+from units.selectors import (
+    branches_visible_to,
+    can_manage,
+    scope_of,
+    units_visible_to,
+)
+from units.workflow import TransitionNotAllowed
+
+from ..models import AnnualPlan, Cycle, Period, Standard
+from ..selectors import scores as selectors
+from ..services import scoring
+from . import score_charts as charts
+
+QUARTER_KINDS = ("q1", "q2", "q3", "q4")
+
+
+class CorrectionForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("更正原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("原因会随新版次保存，并显示在得分页上。"),
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _visible_unit_ids(user):
+    scope = scope_of(user)
+    if scope.sees_everything:
+        return None
+    return list(units_visible_to(user).values_list("pk", flat=True))
+
+
+def _visible_branch_ids(user):
+    scope = scope_of(user)
+    if scope.sees_everything:
+        return None
+    return list(branches_visible_to(user).values_list("pk", flat=True))
+
+
+def _require_role(user):
+    if not scope_of(user).has_any_role:
+        raise PermissionDenied
+
+
+def _period_choices():
+    return list(Period.objects.select_related("plan").order_by("-plan__year", "-opens_on"))
+
+
+def _filters(request):
+    category = _int(request.GET.get("category"))
+    group = _int(request.GET.get("group"))
+    return category, group
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+
+@login_required
+def score_index(request):
+    """Jump to a period's ranking (or completeness page): ?period=ID&to=completeness."""
+    _require_role(request.user)
+    chosen = _int(request.GET.get("period"))
+    period = (
+        Period.objects.filter(pk=chosen).first() if chosen else None
+    ) or selectors.default_period()
+    if period is None:
+        return render(request, "assessment/scores/no_period.html", {})
+    if request.GET.get("to") == "completeness":
+        return redirect("score_completeness", period_pk=period.pk)
+    return redirect("score_ranking", period_pk=period.pk)
+
+
+@login_required
+def ranking(request, period_pk):
+    _require_role(request.user)
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
+    category, group = _filters(request)
+    revision = _int(request.GET.get("revision"))
+    level = "branch" if request.GET.get("level") == "branch" else "unit"
+    unit_ids = _visible_unit_ids(request.user)
+    source = selectors.source_of(period, revision)
+    if level == "branch":
+        rows = selectors.branch_scores(
+            period, branch_ids=_visible_branch_ids(request.user), revision=revision
+        )
+        if category:
+            rows = [r for r in rows if r.category_id == category]
+        if group:
+            rows = [r for r in rows if r.group_id == group]
+    else:
+        rows = selectors.period_ranking(
+            period, category=category, group=group, unit_ids=unit_ids, revision=revision
+        )
+    rule = scoring.grading_rule(period.plan)
+    data = {"charts": {}}
+    if rows and level == "unit":
+        data["charts"]["ranking"] = charts.ranking_chart(rows)
+    return render(
+        request,
+        "assessment/scores/ranking.html",
+        {
+            "period": period,
+            "periods": _period_choices(),
+            "rows": rows,
+            "level": level,
+            "tab": "branches" if level == "branch" else "ranking",
+            "source": source,
+            "revisions": selectors.revisions(period),
+            "categories": UnitCategory.objects.order_by("sort_order", "name"),
+            "groups": CoordinationGroup.objects.order_by("sort_order", "name"),
+            "category": category,
+            "group": group,
+            "rule": rule,
+            "grade_counts": selectors.grade_counts(rows) if level == "unit" else [],
+            "may_manage": can_manage(request.user),
+            "correction_form": CorrectionForm(),
+            "data": data,
+        },
+    )
+
+
+# --- one unit ----------------------------------------------------------------------------
+
+
+@login_required
+def unit_page(request, period_pk, unit_pk):
+    _require_role(request.user)
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
+    unit = get_object_or_404(
+        units_visible_to(request.user).select_related("category", "group"), pk=unit_pk
+    )
+    row = selectors.unit_score(period, unit)
+    explanation = selectors.unit_score_explanation(period, unit)
+    visible_branches = set(branches_visible_to(request.user).values_list("pk", flat=True))
+    branch_rows = [
+        b for b in selectors.branch_scores(period, unit=unit) if b.branch_id in visible_branches
+    ]
+    explanation.items = [
+        i for i in explanation.items if not i.branch or i.branch in {b.name for b in branch_rows}
+    ]
+    trend = selectors.unit_trend(period.plan, unit)
+    gaps = sorted(
+        (i for i in explanation.items if i.gap is not None and i.gap != 0),
+        key=lambda i: (-abs(i.gap), i.code),
+    )
+    data = {"charts": {}}
+    if row is not None:
+        category_rows = [r for r in selectors.period_ranking(period, category=unit.category_id)]
+        average = _average_percents(category_rows)
+        data["charts"]["radar"] = charts.radar_chart(
+            [(unit.short_name, charts.standard_percents(row)), (_("同类平均"), average)]
+        )
+        data["charts"]["goals"] = charts.bar_compare_chart(
+            [p.label for p in row.goals], [(unit.short_name, [p.percent for p in row.goals])]
+        )
+    quarter_trend = [t for t in trend if t.rate is not None and not t.in_progress]
+    if quarter_trend:
+        data["charts"]["trend"] = charts.trend_chart(
+            [t.label for t in quarter_trend], [(_("得分率"), [t.rate for t in quarter_trend])]
+        )
+    return render(
+        request,
+        "assessment/scores/unit.html",
+        {
+            "period": period,
+            "periods": _period_choices(),
+            "unit": unit,
+            "row": row,
+            "source": selectors.source_of(period),
+            "explanation": explanation,
+            "branch_rows": branch_rows,
+            "trend": trend,
+            "gaps": gaps,
+            "standard_rows": _standard_table(row, data),
+            "data": data,
+        },
+    )
+
+
+def _average_percents(rows):
+    if not rows:
+        return [0] * len(Standard.choices)
+    sums = [0.0] * len(Standard.choices)
+    for row in rows:
+        for i, value in enumerate(charts.standard_percents(row)):
+            sums[i] += value or 0
+    return [round(s / len(rows), 2) for s in sums]
+
+
+def _standard_table(row, data):
+    if row is None:
+        return []
+    radar = data["charts"].get("radar")
+    average = radar["series"][0]["data"][1]["value"] if radar else []
+    out = []
+    by_code = {p.code: p for p in row.standards}
+    for i, (code, label) in enumerate(Standard.choices):
+        part = by_code.get(code)
+        out.append(
+            {
+                "label": label,
+                "points": part.points if part else None,
+                "max": part.max_points if part else None,
+                "percent": part.percent if part else None,
+                "average": average[i] if average else None,
+            }
+        )
+    return out
+
+
+# --- completeness ------------------------------------------------------------------------
+
+
+@login_required
+def completeness_page(request, period_pk):
+    _require_role(request.user)
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
+    report = selectors.completeness(period, unit_ids=_visible_unit_ids(request.user))
+    visible = _visible_branch_ids(request.user)
+    if visible is not None:
+        report.branches = [b for b in report.branches if b.branch_id in set(visible)]
+    data = {"charts": {}}
+    if report.units:
+        data["charts"]["progress"] = charts.progress_chart(report.units)
+    return render(
+        request,
+        "assessment/scores/completeness.html",
+        {
+            "period": period,
+            "periods": _period_choices(),
+            "report": report,
+            "data": data,
+            "tab": "completeness",
+            "to": "completeness",
+        },
+    )
+
+
+# --- publishing --------------------------------------------------------------------------
+
+
+@require_POST
+@recent_login_required
+def publish(request, period_pk):
+    period = get_object_or_404(Period, pk=period_pk)
+    try:
+        scoring.publish_scores(period, by=request.user)
+    except (scoring.ScoringError, TransitionNotAllowed) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(period)s 得分已发布并冻结为第 1 版。此后的更正须写明原因，生成新版次。")
+            % {"period": period},
+        )
+    return redirect("score_ranking", period_pk=period.pk)
+
+
+@require_POST
+@recent_login_required
+def correct(request, period_pk):
+    period = get_object_or_404(Period, pk=period_pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("更正已发布的得分必须写明原因。"))
+        return redirect("score_ranking", period_pk=period.pk)
+    try:
+        snap = scoring.correct_published(
+            period, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except scoring.ScoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("已按当前数据生成第 %(n)s 版；此前各版仍可查阅。") % {"n": snap.revision},
+        )
+    return redirect("score_ranking", period_pk=period.pk)
+
+
+# --- indicator analytics and the three-year result ---------------------------------------
+
+
+def _require_staff_view(user):
+    if not scope_of(user).sees_everything:
+        raise PermissionDenied
+
+
+@login_required
+def analytics(request, plan_pk=None):
+    _require_staff_view(request.user)
+    plans = list(AnnualPlan.objects.order_by("-year"))
+    if plan_pk is None:
+        if not plans:
+            return render(request, "assessment/scores/no_period.html", {})
+        return redirect("score_analytics", plan_pk=plans[0].pk)
+    plan = get_object_or_404(AnnualPlan, pk=plan_pk)
+    stats = selectors.indicator_analytics(plan)
+    flagged = [s for s in stats if s.flagged]
+    return render(
+        request,
+        "assessment/scores/analytics.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "stats": stats,
+            "flagged": flagged,
+            "buckets": [label for label, _n in selectors.distribution([])],
+            "min_sample": selectors.ANALYTICS_MIN_SAMPLE,
+            "at_max_share": selectors.ANALYTICS_AT_MAX_SHARE,
+            "min_spread": selectors.ANALYTICS_MIN_SPREAD,
+        },
+    )
+
+
+@login_required
+def cycle_page(request, cycle_pk=None):
+    _require_staff_view(request.user)
+    cycles = list(Cycle.objects.order_by("-start_year"))
+    if cycle_pk is None:
+        if not cycles:
+            return render(request, "assessment/scores/no_period.html", {})
+        return redirect("score_cycle", cycle_pk=cycles[0].pk)
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    result = selectors.cycle_result(cycle)
+    red_flags = [
+        (plan, selectors.red_flag_candidates(plan))
+        for plan in AnnualPlan.objects.filter(cycle=cycle).order_by("year")
+    ]
+    return render(
+        request,
+        "assessment/scores/cycle.html",
+        {"cycle": cycle, "cycles": cycles, "result": result, "red_flags": red_flags},
+    )
+
+
+# --- dashboards --------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    scope = scope_of(request.user)
+    if not scope.has_any_role:
+        raise PermissionDenied
+    period_pk = _int(request.GET.get("period"))
+    if period_pk:
+        period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
+    else:
+        period = selectors.default_period()
+    context = {"period": period, "periods": _period_choices(), "data": {"charts": {}}}
+    if period is None:
+        return render(request, "assessment/scores/dashboard.html", context)
+    if scope.sees_everything or scope.is_unit_admin:
+        context.update(_staff_dashboard(request, period, scope))
+        context["mode"] = "staff" if scope.sees_everything else "unit"
+    else:
+        context.update(_secretary_dashboard(request, period))
+        context["mode"] = "branch"
+    return render(request, "assessment/scores/dashboard.html", context)
+
+
+def _quarters(plan):
+    """The plan's quarters that are closed or published: open ones are still partial."""
+    return sorted(
+        Period.objects.filter(
+            plan=plan,
+            kind__in=QUARTER_KINDS,
+            status__in=[Period.Status.CLOSED, Period.Status.PUBLISHED],
+        ),
+        key=lambda p: p.kind,
+    )
+
+
+def _staff_dashboard(request, period, scope):
+    from ..selectors import rectification as rectification_selectors
+
+    category, group = _filters(request)
+    plan = period.plan
+    units = units_visible_to(request.user).filter(active=True)
+    if category:
+        units = units.filter(category_id=category)
+    if group:
+        units = units.filter(group_id=group)
+    unit_ids = list(units.values_list("pk", flat=True))
+    rows = selectors.period_ranking(period, unit_ids=unit_ids)
+    open_period = (
+        Period.objects.filter(status=Period.Status.OPEN)
+        .select_related("plan")
+        .order_by("-opens_on")
+        .first()
+    )
+    progress_period = open_period or period
+    progress = selectors.completeness(progress_period, unit_ids=unit_ids)
+    quarters = _quarters(plan)
+    by_period = {pk: r for pk, (_s, r) in selectors.rows_for(quarters, unit_ids=unit_ids).items()}
+    labels, lines = charts.category_trends(quarters, by_period)
+    trend_table = []
+    for row in rows:
+        cells = []
+        for quarter in quarters:
+            match = next(
+                (r for r in by_period.get(quarter.pk, []) if r.unit_id == row.unit_id), None
+            )
+            cells.append(match.total if match else None)
+        trend_table.append((row, cells))
+    notices = rectification_selectors.rectifications_visible_to(request.user).filter(plan=plan)
+    rectification = rectification_selectors.rate(notices)
+    satisfaction = _satisfaction(plan, [r.unit_id for r in rows])
+    branch_rows = []
+    if not scope.sees_everything:
+        branch_rows = selectors.branch_scores(period, branch_ids=_visible_branch_ids(request.user))
+    buckets = selectors.distribution(rows)
+    data = {"charts": {}}
+    if progress.units:
+        data["charts"]["progress"] = charts.progress_chart(
+            progress.branches if not scope.sees_everything else progress.units
+        )
+    if rows:
+        data["charts"]["distribution"] = charts.distribution_chart(buckets)
+        data["charts"]["ranking"] = charts.ranking_chart(rows)
+        data["charts"]["radar"] = charts.radar_chart(
+            [(rows[0].unit_short_name, charts.standard_percents(rows[0]))]
+        )
+        data["radar_units"] = [
+            {"name": r.unit_short_name, "value": charts.standard_percents(r)} for r in rows
+        ]
+    if lines:
+        data["charts"]["trend"] = charts.trend_chart(labels, lines)
+    return {
+        "rows": rows,
+        "branch_rows": branch_rows,
+        "progress": progress,
+        "progress_period": progress_period,
+        "buckets": buckets,
+        "grade_counts": selectors.grade_counts(rows),
+        "quarters": quarters,
+        "trend_labels": labels,
+        "trend_lines": lines,
+        "trend_table": trend_table,
+        "rectification": rectification,
+        "satisfaction": satisfaction,
+        "categories": UnitCategory.objects.order_by("sort_order", "name"),
+        "groups": CoordinationGroup.objects.order_by("sort_order", "name"),
+        "category": category,
+        "group": group,
+        "standards": [label for _c, label in Standard.choices],
+        "data": data,
+    }
+
+
+def _satisfaction(plan, unit_ids):
+    """(average score or None, total sample, {unit id: figure}) from the feedback app."""
+    try:
+        from feedback.selectors import satisfaction_by_unit
+    except ImportError:  # pragma: no cover
+        return None
+    start = dt.date(plan.year, 1, 1)
+    end = min(dt.date(plan.year, 12, 31), max(timezone.localdate(), start))
+    figures = satisfaction_by_unit(start, end, unit_ids)
+    scored = [f for f in figures.values() if getattr(f, "score", None) is not None]
+    sample = sum(getattr(f, "sample", 0) or 0 for f in figures.values())
+    average = (
+        (sum(Decimal(f.score) for f in scored) / len(scored)).quantize(Decimal("0.1"))
+        if scored
+        else None
+    )
+    return {"average": average, "sample": sample, "units": len(scored)}
+
+
+def _secretary_dashboard(request, period):
+    branch_ids = _visible_branch_ids(request.user) or []
+    branch = Branch.objects.select_related("unit", "unit__category").filter(pk__in=branch_ids)
+    branch = branch.order_by("unit__name", "name").first()
+    if branch is None:
+        raise Http404
+    plan = period.plan
+    all_rows = selectors.branch_scores(period)
+    mine = next((r for r in all_rows if r.branch_id == branch.pk), None)
+    peers = [r for r in all_rows if r.category_id == branch.unit.category_id]
+    average = _average_percents(peers)
+    quarters = _quarters(plan)
+    data_by_period = selectors.rows_for(quarters, branches=True)
+    own_line, avg_line = [], []
+    for quarter in quarters:
+        rows = data_by_period[quarter.pk][1]
+        own = next((r for r in rows if r.branch_id == branch.pk), None)
+        same = [r.rate for r in rows if r.category_id == branch.unit.category_id]
+        own_line.append(own.rate if own else None)
+        avg_line.append(
+            (sum(same, Decimal(0)) / len(same)).quantize(Decimal("0.01")) if same else None
+        )
+    progress = selectors.completeness(period, unit_ids=[branch.unit_id])
+    mine_progress = next((b for b in progress.branches if b.branch_id == branch.pk), None)
+    data = {"charts": {}}
+    standards = [label for _c, label in Standard.choices]
+    own_percents = charts.standard_percents(mine) if mine else [0] * len(standards)
+    if mine:
+        data["charts"]["radar"] = charts.radar_chart(
+            [(branch.name, own_percents), (_("同类支部平均"), average)]
+        )
+    labels = [q.get_kind_display() for q in quarters]
+    if any(v is not None for v in own_line):
+        data["charts"]["trend"] = charts.trend_chart(
+            labels, [(branch.name, own_line), (_("同类支部平均"), avg_line)]
+        )
+    return {
+        "branch": branch,
+        "mine": mine,
+        "peer_count": len(peers),
+        "standard_compare": list(zip(standards, own_percents, average, strict=True)),
+        "branch_trend": list(zip(labels, own_line, avg_line, strict=True)),
+        "mine_progress": mine_progress,
+        "data": data,
+    }
