@@ -1170,14 +1170,17 @@ def scored_periods():
 
 
 def default_period():
-    """The open period if any, else the newest period with scores."""
-    open_period = (
-        Period.objects.filter(status=Period.Status.OPEN)
+    """The newest closed or published period with scores: an open period's scores are
+    partial and would rank everyone low. Else the open period, else any scored one."""
+    final = scored_periods().filter(status__in=[Period.Status.CLOSED, Period.Status.PUBLISHED])
+    return (
+        final.first()
+        or Period.objects.filter(status=Period.Status.OPEN)
         .select_related("plan")
         .order_by("-plan__year", "-opens_on")
         .first()
+        or scored_periods().first()
     )
-    return open_period or scored_periods().first()
 
 
 def grade_counts(rows) -> list[tuple[str, str, int]]:

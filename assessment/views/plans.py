@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from units.decorators import recent_login_required
 from units.selectors import can_manage, scope_of
 from units.workflow import TransitionNotAllowed
 
@@ -16,6 +17,7 @@ from ..models import AnnualPlan, Period
 from ..selectors.plans import current_system, cycles_with_plans
 from ..services import periods as period_service
 from ..services import plans as plan_service
+from ..services import scoring
 from ..services.indicator_template import load_template
 from ..services.indicators import create_empty_system
 
@@ -176,6 +178,7 @@ SUCCESS = {
 
 @require_POST
 @login_required
+@recent_login_required
 def period_transition(request, pk, action):
     require_staff(request.user)
     period = get_object_or_404(Period.objects.select_related("plan"), pk=pk)
@@ -187,7 +190,8 @@ def period_transition(request, pk, action):
         elif action == "close":
             period_service.close_period(period, by=request.user)
         elif action == "publish":
-            period_service.publish_period(period, by=request.user)
+            # Publishing freezes the period's scores as revision 1 in the same transaction.
+            scoring.publish_scores(period, by=request.user)
         else:
             form = ReasonForm(request.POST)
             if not form.is_valid():
@@ -207,7 +211,7 @@ def period_transition(request, pk, action):
             period_service.reopen_period(
                 period, by=request.user, reason=form.cleaned_data["reason"]
             )
-    except TransitionNotAllowed as exc:
+    except (TransitionNotAllowed, scoring.ScoringError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, SUCCESS[action])

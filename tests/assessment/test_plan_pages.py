@@ -13,6 +13,7 @@ from assessment.services import periods as period_service
 from assessment.services.indicator_io import export_system
 from assessment.services.indicator_template import load_template
 from assessment.services.plans import create_cycle
+from tests.helpers import confirm_password
 
 from .plan_helpers import q1, small_system
 
@@ -31,7 +32,8 @@ def demo_cycle(db):
 
 def login(client, user):
     client.force_login(user)
-    return client
+    # staff actions (period moves, imports) ask for a recent password (units.decorators)
+    return confirm_password(client)
 
 
 # --- who may see and do what --------------------------------------------------------------
@@ -199,6 +201,19 @@ def test_opening_closing_publishing_from_the_page(client, committee, unit_a):
         period.refresh_from_db()
         assert period.status == status
     assert "结果已发布" in text(response)
+
+
+def test_publishing_from_the_period_page_freezes_the_scores(client, committee, unit_a):
+    from assessment.models import ScoreSnapshot
+
+    w = small_system()
+    period = q1(w["plan"])
+    login(client, committee)
+    for action in ("open", "close", "publish"):
+        client.post(reverse("period_transition", args=[period.pk, action]))
+    assert list(ScoreSnapshot.objects.filter(period=period).values_list("revision", flat=True)) == [
+        1
+    ]
 
 
 def test_opening_an_invalid_system_shows_why(client, committee):
