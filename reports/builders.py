@@ -1,20 +1,10 @@
 """Fill the report contracts (``reports.contracts``) from the database.
 
-Scores come from issue 5's scoring engine, ``assessment.selectors.scores`` (``rows_for``:
-published snapshots or the live ``PeriodScore`` rows), so totals, ranks and grades match the
-ranking pages. For a period the engine has not scored yet (or where the module is absent)
-an INTERIM computation fills in, straight from accepted submissions' ``reviewer_score``,
-aggregated in the database with one grouped query for all units and periods at once:
-
-* a unit's score on a standard = its unit-level items + the mean over its branches (that
-  reported anything in the period) of each branch's items;
-* the maximum is computed the same way from the items' ``max_score``;
-* on the annual period (年度大考) negative-list deductions are subtracted; a veto (一票否决)
-  marks the unit and grades it 较差;
-* grade by score rate: 优秀 ≥ 90 %, 良好 ≥ 80 %, 一般 ≥ 60 %, otherwise 较差;
-* ranks are competition ranks (1, 2, 2, 4) over the units that have a score.
-
-Every report reads ``UnitScore`` rows from ``unit_scores``; each says which source it has.
+Scores come only from the scoring engine, ``assessment.selectors.scores``: ``rows_for``
+(published snapshots or the live ``PeriodScore`` rows) for periods and ``cycle_result`` for
+the three-year evaluation, so totals, ranks and grades match the ranking pages. The engine
+recomputes after every accepted review (and on ``manage.py recompute_scores``); a unit the
+engine has no row for in a period is unscored there (grade 未评分, no rank).
 """
 
 from __future__ import annotations
@@ -22,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import (
+    AnnualPlan,
     Goal,
     NegativeListEntry,
     Period,
@@ -40,6 +30,7 @@ from assessment.models import (
     Submission,
     SubmissionEvent,
 )
+from assessment.selectors import scores as score_engine
 from units.models import Branch, Unit
 
 from . import contracts as c
@@ -47,8 +38,6 @@ from . import contracts as c
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
 TWO = Decimal("0.01")
-INTERIM_NOTE = "本节点尚未完成计分，得分依据审核通过的材料审核得分汇总，仅供参考。"
-ENGINE_NOTE = "得分、排名和等次取自考核计分结果，与平台排名页面一致。"
 
 
 def _q(value) -> Decimal:
@@ -79,211 +68,63 @@ def unit_ref(unit: Unit) -> c.UnitRef:
     )
 
 
-def grade_for(rate: Decimal | None, vetoed: bool = False) -> str:
-    if vetoed:
-        return _("较差（一票否决）")
-    if rate is None:
-        return _("未评分")
-    if rate >= 90:
-        return _("优秀")
-    if rate >= 80:
-        return _("良好")
-    if rate >= 60:
-        return _("一般")
-    return _("较差")
-
-
-def competition_ranks(values: dict) -> dict:
-    """{key: score} → {key: rank}, highest first, ties share a rank (1, 2, 2, 4)."""
-    ordered = sorted(values.items(), key=lambda kv: kv[1], reverse=True)
-    ranks, previous, rank = {}, None, 0
-    for position, (key, value) in enumerate(ordered, start=1):
-        if value != previous:
-            rank, previous = position, value
-        ranks[key] = rank
-    return ranks
-
-
 # --- scores -------------------------------------------------------------------------------
 
 
 @dataclass
 class UnitScore:
+    """One unit's engine score in one period; without an engine row it stays unscored."""
+
     unit_id: int
     period_id: int
-    total: Decimal = ZERO
-    max_total: Decimal = ZERO
+    total: Decimal = Decimal("0.00")
+    max_total: Decimal = Decimal("0.00")
     by_standard: dict = field(default_factory=dict)  # code -> (score, max)
     by_goal: dict = field(default_factory=dict)
     deductions: Decimal = ZERO
     vetoed: bool = False
     rank: int | None = None
     category_rank: int | None = None
-    grade_label: str = ""  # the engine's grade; empty = graded here by rate
-    from_engine: bool = False
+    grade_label: str = ""
 
     @property
     def scored(self) -> bool:
         return self.max_total > 0
 
     @property
-    def rate(self) -> Decimal | None:
-        if not self.scored:
-            return None
-        return (self.total * 100 / self.max_total).quantize(Decimal("0.1"))
-
-    @property
     def grade(self) -> str:
-        if self.from_engine:
-            return self.grade_label or _("未评分")
-        return grade_for(self.rate, self.vetoed)
-
-
-def _engine():
-    try:
-        return importlib.import_module("assessment.selectors.scores")
-    except ImportError:
-        return None
+        return self.grade_label or _("未评分")
 
 
 def unit_scores(periods, units) -> dict[tuple[int, int], UnitScore]:
-    """Scores of ``units`` in each of ``periods``, keyed by (period id, unit id): the
-    engine's where it has scored the period, the interim computation elsewhere. A fixed
-    number of queries whatever the number of units and periods."""
+    """The engine's scores of ``units`` in each of ``periods``, keyed by (period id, unit
+    id); a unit without an engine row is unscored. At most three queries
+    (``score_engine.rows_for``) whatever the number of units and periods."""
     periods = list(periods)
     units = list(units)
-    engine = _engine()
-    result: dict = {}
-    engine_periods = set()
-    if engine is not None and periods:
-        data = engine.rows_for(periods, unit_ids=[u.pk for u in units])
-        for period in periods:
-            _source, rows = data.get(period.pk, (None, []))
-            if not rows:
-                continue
-            engine_periods.add(period.pk)
-            for unit in units:
-                result[(period.pk, unit.pk)] = UnitScore(unit_id=unit.pk, period_id=period.pk)
-            for row in rows:
-                if (period.pk, row.unit_id) not in result:
-                    continue
-                result[(period.pk, row.unit_id)] = UnitScore(
-                    unit_id=row.unit_id,
-                    period_id=period.pk,
-                    total=row.total,
-                    max_total=row.max_points,
-                    by_standard={p.code: [p.points, p.max_points] for p in row.standards},
-                    by_goal={p.code: [p.points, p.max_points] for p in row.goals},
-                    deductions=row.deduction,
-                    vetoed=row.vetoed,
-                    rank=row.rank,
-                    category_rank=row.category_rank,
-                    grade_label=row.grade_label,
-                    from_engine=True,
-                )
-    rest = [p for p in periods if p.pk not in engine_periods]
-    if rest:
-        result.update(interim_unit_scores(rest, units))
-    return result
-
-
-def interim_unit_scores(periods, units) -> dict[tuple[int, int], UnitScore]:
-    """The interim computation (module docstring) for periods the engine has not scored.
-
-    Two queries whatever the number of units and periods: the grouped score rows and the
-    negative list.
-    """
-    periods = list(periods)
-    units = list(units)
-    unit_ids = [u.pk for u in units]
-    period_ids = [p.pk for p in periods]
-    rows = (
-        Submission.objects.filter(
-            period_id__in=period_ids,
-            unit_id__in=unit_ids,
-            status=Submission.Status.ACCEPTED,
-            reviewer_score__isnull=False,
-        )
-        .values("period_id", "unit_id", "branch_id", "indicator__standard", "indicator__goal")
-        .annotate(score=Sum("reviewer_score"), max=Sum("indicator__max_score"))
-        .order_by()
-    )
-    # (period, unit) -> {"unit": {(std, goal): [s, m]}, "branches": {branch: {...}}}
-    raw: dict = defaultdict(lambda: {"unit": defaultdict(lambda: [ZERO, ZERO]), "branches": {}})
-    for row in rows:
-        bucket = raw[(row["period_id"], row["unit_id"])]
-        key = (row["indicator__standard"], row["indicator__goal"])
-        if row["branch_id"] is None:
-            target = bucket["unit"][key]
-        else:
-            target = bucket["branches"].setdefault(
-                row["branch_id"], defaultdict(lambda: [ZERO, ZERO])
-            )[key]
-        target[0] += row["score"] or ZERO
-        target[1] += row["max"] or ZERO
-
-    plan_ids = {p.plan_id for p in periods}
-    negatives: dict = defaultdict(lambda: [ZERO, False])  # (plan, unit) -> [points, veto]
-    for entry in NegativeListEntry.objects.filter(
-        plan_id__in=plan_ids, unit_id__in=unit_ids
-    ).values("plan_id", "unit_id", "effect", "points"):
-        slot = negatives[(entry["plan_id"], entry["unit_id"])]
-        if entry["effect"] == NegativeListEntry.Effect.VETO:
-            slot[1] = True
-        else:
-            slot[0] += entry["points"] or ZERO
-
-    result = {}
+    result = {
+        (period.pk, unit.pk): UnitScore(unit_id=unit.pk, period_id=period.pk)
+        for period in periods
+        for unit in units
+    }
+    data = score_engine.rows_for(periods, unit_ids=[u.pk for u in units])
     for period in periods:
-        for unit in units:
-            score = UnitScore(unit_id=unit.pk, period_id=period.pk)
-            bucket = raw.get((period.pk, unit.pk))
-            parts: dict = defaultdict(lambda: [ZERO, ZERO])
-            if bucket:
-                for key, (s, m) in bucket["unit"].items():
-                    parts[key][0] += s
-                    parts[key][1] += m
-                n = len(bucket["branches"])
-                for branch_parts in bucket["branches"].values():
-                    for key, (s, m) in branch_parts.items():
-                        parts[key][0] += s / n
-                        parts[key][1] += m / n
-            for (std, goal), (s, m) in parts.items():
-                for target, code in ((score.by_standard, std), (score.by_goal, goal)):
-                    if code:
-                        acc = target.setdefault(code, [ZERO, ZERO])
-                        acc[0] += s
-                        acc[1] += m
-                score.total += s
-                score.max_total += m
-            points, veto = negatives.get((period.plan_id, unit.pk), (ZERO, False))
-            score.vetoed = veto
-            if period.kind == Period.Kind.ANNUAL:
-                score.deductions = points
-                score.total -= points
-            score.total = _q(score.total)
-            score.max_total = _q(score.max_total)
-            result[(period.pk, unit.pk)] = score
-        scored = {
-            s.unit_id: s.total for (p, _u), s in result.items() if p == period.pk and s.scored
-        }
-        for unit_id, rank in competition_ranks(scored).items():
-            result[(period.pk, unit_id)].rank = rank
-        by_category = defaultdict(dict)
-        for unit in units:
-            if unit.pk in scored:
-                by_category[unit.category_id][unit.pk] = scored[unit.pk]
-        for values in by_category.values():
-            for unit_id, rank in competition_ranks(values).items():
-                result[(period.pk, unit_id)].category_rank = rank
+        _source, rows = data.get(period.pk, (None, []))
+        for row in rows:
+            result[(period.pk, row.unit_id)] = UnitScore(
+                unit_id=row.unit_id,
+                period_id=period.pk,
+                total=row.total,
+                max_total=row.max_points,
+                by_standard={p.code: [p.points, p.max_points] for p in row.standards},
+                by_goal={p.code: [p.points, p.max_points] for p in row.goals},
+                deductions=row.deduction,
+                vetoed=row.vetoed,
+                rank=row.rank,
+                category_rank=row.category_rank,
+                grade_label=row.grade_label,
+            )
     return result
-
-
-def _source_note(scores) -> str:
-    scores = list(scores)
-    if scores and all(s.from_engine for s in scores):
-        return _(ENGINE_NOTE)
-    return _(INTERIM_NOTE)
 
 
 def _parts(values: dict, choices) -> list[c.Part]:
@@ -445,7 +286,7 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
             satisfaction=None if satisfaction is None else satisfaction.get(unit.pk),
             deductions=s.deductions,
             vetoed=s.vetoed,
-            source_note=_(ENGINE_NOTE) if s.from_engine else _(INTERIM_NOTE),
+            scored=s.scored,
         )
     return cards
 
@@ -515,7 +356,6 @@ def build_bulletin(period: Period) -> c.Bulletin:
         negative_list=negative,
         rectification_total=_sum_summaries(rect.values()),
         standards=[str(label) for label in Standard.labels],
-        source_note=_source_note(scores.values()),
     )
 
 
@@ -612,26 +452,16 @@ def build_satisfaction_report(period: Period) -> c.SatisfactionReport:
     )
 
 
-SELECTION_MIN_RATE = Decimal("80")
-
-
 def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
-    """Three-year evaluation of the cycle ``period`` belongs to, and the selection list.
-
-    A year's rate is its annual period's (年度大考) score rate, or the mean of that year's
-    scored periods when the annual one has no scores yet.
-    """
+    """Three-year evaluation of the cycle ``period`` belongs to, and the selection list, as
+    the engine's ``cycle_result`` has them: each year the annual period's total, their mean,
+    the rank, and the model-agency candidates; a unit that is not a candidate carries the
+    engine's reason (e.g. a veto)."""
     period = Period.objects.select_related("plan__cycle").get(pk=period.pk)
     cycle = period.plan.cycle
-    periods = list(
-        Period.objects.filter(plan__cycle=cycle)
-        .exclude(status=Period.Status.DRAFT)
-        .select_related("plan")
-        .order_by("plan__year", "opens_on")
-    )
-    plans = sorted({p.plan for p in periods} | {period.plan}, key=lambda p: p.year)
-    units = _units_for_ranking()
-    scores = unit_scores(periods, units)
+    result = score_engine.cycle_result(cycle)
+    plans = list(AnnualPlan.objects.filter(cycle=cycle).order_by("year"))
+    units = Unit.objects.select_related("category").in_bulk([r.unit_id for r in result.rows])
     rect_rows = (
         Rectification.objects.filter(plan__cycle=cycle)
         .values("unit_id")
@@ -645,77 +475,42 @@ def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
         r["unit_id"]: c.RectificationSummary(issued=r["issued"], verified=r["verified"])
         for r in rect_rows
     }
-    first = min(p.opens_on for p in periods) if periods else period.opens_on
-    last = max(p.deadline for p in periods) if periods else period.deadline
+    phases = {p.year: str(p.get_phase_display()) for p in plans}
+    dates = list(Period.objects.filter(plan__cycle=cycle).exclude(status=Period.Status.DRAFT))
+    first = min((p.opens_on for p in dates), default=period.opens_on)
+    last = max((p.deadline for p in dates), default=period.deadline)
     satisfaction = satisfaction_by_unit(first, last)
-    rows = []
-    for unit in units:
-        years, rates, vetoed = [], [], False
-        for plan in plans:
-            plan_scores = [scores[(p.pk, unit.pk)] for p in periods if p.plan_id == plan.pk]
-            vetoed = vetoed or any(s.vetoed for s in plan_scores)
-            annual = [
-                scores[(p.pk, unit.pk)]
-                for p in periods
-                if p.plan_id == plan.pk and p.kind == Period.Kind.ANNUAL
-            ]
-            scored = [
-                s for s in (annual if annual and annual[0].scored else plan_scores) if s.scored
-            ]
-            rate = (
-                (sum(s.rate for s in scored) / len(scored)).quantize(Decimal("0.1"))
-                if scored
-                else None
-            )
-            if rate is not None:
-                rates.append(rate)
-            years.append(
-                c.CycleYear(
-                    year=plan.year,
-                    phase_label=str(plan.get_phase_display()),
-                    total=rate,
-                    grade=grade_for(rate, any(s.vetoed for s in plan_scores)),
-                )
-            )
-        average = (sum(rates) / len(rates)).quantize(Decimal("0.1")) if rates else None
-        rows.append(
-            c.CycleRow(
-                unit=unit_ref(unit),
-                years=years,
-                average=average,
-                rectification=rect.get(unit.pk, c.RectificationSummary()),
-                satisfaction=None if satisfaction is None else satisfaction.get(unit.pk),
-                vetoed=vetoed,
-            )
-        )
-    ranks = competition_ranks({r.unit.id: r.average for r in rows if r.average is not None})
-    eligible = [
-        r
-        for r in rows
-        if r.average is not None
-        and not r.vetoed
-        and r.average >= SELECTION_MIN_RATE
-        and all(y.total is not None for y in r.years)
-    ]
-    quota = math.ceil(len(units) / 3) if units else 0
-    chosen = {r.unit.id for r in sorted(eligible, key=lambda r: ranks[r.unit.id])[:quota]}
     rows = [
         c.CycleRow(
-            **{**r.__dict__, "rank": ranks.get(r.unit.id), "recommended": r.unit.id in chosen}
+            unit=unit_ref(units[r.unit_id]),
+            years=[
+                c.CycleYear(
+                    year=year,
+                    phase_label=phases.get(year, ""),
+                    total=total,
+                    grade=grade or _("未评分"),
+                )
+                for year, total, grade in r.years
+            ],
+            average=r.mean,
+            rectification=rect.get(r.unit_id, c.RectificationSummary()),
+            satisfaction=None if satisfaction is None else satisfaction.get(r.unit_id),
+            vetoed=r.vetoed,
+            rank=r.rank,
+            recommended=r.candidate,
+            reason=r.reason,
         )
-        for r in rows
+        for r in result.rows
     ]
-    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.name))
     return c.CycleEvaluation(
         cycle_title=cycle.title,
         period=period_ref(period),
-        years=[(p.year, str(p.get_phase_display())) for p in plans],
+        years=[(p.year, phases[p.year]) for p in plans],
         rows=rows,
         selection=[r for r in rows if r.recommended],
-        source_note=_source_note(scores.values()),
         selection_rule=_(
-            "三年均有得分、无一票否决、三年平均得分率不低于80%%，按平均得分率排序，"
-            "推荐名额为参评单位数的三分之一（%(quota)s 个）。"
+            "三个年度均完成考核、无一票否决、三年平均分不低于 %(line)s 分（良好线）的单位"
+            "列入推荐名单，按三年平均分排序。"
         )
-        % {"quota": quota},
+        % {"line": result.threshold},
     )

@@ -1,8 +1,8 @@
 """The data a report is rendered from, as plain dataclasses.
 
-Templates and the ``.xlsx`` writer read only these shapes, never models or querysets, so the
-score source can change (issue 5's scoring engine in ``assessment.selectors.scores``) without
-touching a template. Builders in ``reports.builders`` fill them.
+Templates and the ``.xlsx`` writer read only these shapes, never models or querysets.
+Builders in ``reports.builders`` fill them; every score, rank and grade in them comes from
+the scoring engine (``assessment.selectors.scores``).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ class UnitScorecard:
     satisfaction: Satisfaction | None
     deductions: Decimal = Decimal("0")
     vetoed: bool = False
-    source_note: str = ""
+    scored: bool = True  # False: the engine has no score for the unit in this period yet
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,6 @@ class Bulletin:
     negative_list: list[NegativeLine]
     rectification_total: RectificationSummary
     standards: list[str] = field(default_factory=list)
-    source_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,7 +218,7 @@ class SatisfactionReport:
 class CycleYear:
     year: int
     phase_label: str
-    total: Decimal | None
+    total: Decimal | None  # the annual period's total; None until that year is scored
     grade: str
 
 
@@ -232,7 +231,8 @@ class CycleRow:
     satisfaction: Satisfaction | None
     vetoed: bool
     rank: int | None = None
-    recommended: bool = False
+    recommended: bool = False  # a model-agency candidate
+    reason: str = ""  # why not a candidate (veto, a year unscored, mean below the line)
 
 
 @dataclass(frozen=True)
@@ -245,4 +245,3 @@ class CycleEvaluation:
     rows: list[CycleRow]
     selection: list[CycleRow]
     selection_rule: str
-    source_note: str = ""

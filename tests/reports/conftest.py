@@ -1,8 +1,12 @@
-"""A scored quarter: unit A (branches A1, A2) and unit B (branch B1), six items, one per
-六实 standard, 10 points each.
+"""A quarter scored by the engine: unit A (branches A1, A2) and unit B (branch B1), six
+items of 10 points, each the only item of its dimension (one per 六实 standard, dimension
+weight 100, so 100 points each).
 
-A1 scores 9 on every item (54), A2 scores 8 (48): unit A = mean of its branches = 51.00.
-B1 scores 7 (42): unit B = 42.00. So A ranks 1st, B 2nd; each is 1st in its category.
+A1 scores 9 on every item (6 × 90 = 540), A2 scores 8 (480): unit A = mean of its branches
+= 510.00 of 600 (85 % → 良好), 85.00 per standard. B1 scores 7: unit B = 420.00 (70 % →
+一般). So A ranks 1st, B 2nd; each is 1st in its category.
+
+``submitted`` is the same world before the engine has run: it has no scores yet.
 """
 
 import datetime as dt
@@ -16,13 +20,17 @@ from assessment.models import (
     Goal,
     NegativeListEntry,
     Period,
+    Phase,
     Rectification,
     Standard,
     Submission,
     SubmissionEvent,
 )
+from assessment.services import scoring
+from tests.assessment.scoring_world import K, L, accept, make_item
 from tests.factories import (
     AnnualPlanFactory,
+    CycleFactory,
     DimensionFactory,
     IndicatorFactory,
     IndicatorSystemFactory,
@@ -88,7 +96,7 @@ def _accept(period, indicator, branch, score, comment=""):
 
 
 @pytest.fixture
-def scored(world, q1, items, committee):
+def submitted(world, q1, items, committee):
     for indicator in items:
         _accept(q1, indicator, world["a1"], 9, "材料齐全，成效明显")
         _accept(q1, indicator, world["a2"], 8)
@@ -126,6 +134,58 @@ def scored(world, q1, items, committee):
         created_by=committee,
     )
     return {**world, "period": q1, "items": items}
+
+
+@pytest.fixture
+def scored(submitted):
+    scoring.recompute_period(submitted["period"])
+    return submitted
+
+
+@pytest.fixture
+def three_years(world):
+    """Cycle 2030–2032. Each year one unit-level item (10 points, the whole 100-point
+    dimension) in Q1 and an annual period whose total is the Q1 rate (weights: quarters 1,
+    exam 0, satisfaction 0); both closed, scored by the engine.
+
+    Unit A scores 9 every year: 90.00 a year, mean 90.00 ≥ the 良好 line 80 → candidate.
+    Unit B scores 10 every year: 100.00, mean 100.00, ranks 1st, but a veto in 2031
+    excludes it from the selection.
+    """
+    cycle = CycleFactory(start_year=2030)
+    annuals = []
+    for offset in range(3):
+        plan = AnnualPlanFactory(
+            year=2030 + offset,
+            cycle=cycle,
+            phase=Phase.values[offset],
+            weight_quarterly=Decimal("1"),
+            weight_exam=Decimal("0"),
+            weight_satisfaction=Decimal("0"),
+        )
+        system = IndicatorSystemFactory(plan=plan)
+        dim = make_item(
+            system, None, "D", K.DIMENSION, max_score=100, weight=100, standard=Standard.BELIEF
+        )
+        item = make_item(system, dim, "U", K.GRADED, max_score=10, weight=100, level=L.UNIT)
+        veto = make_item(system, dim, "V", K.VETO, level=L.UNIT, position=1)
+        q1 = PeriodFactory(plan=plan, kind=Period.Kind.Q1, system=system)
+        annuals.append(
+            PeriodFactory(
+                plan=plan,
+                kind=Period.Kind.ANNUAL,
+                system=system,
+                opens_on=dt.date(plan.year, 11, 1),
+                deadline=dt.date(plan.year, 12, 20),
+            )
+        )
+        accept(q1, item, world["unit_a"], score=9)
+        accept(q1, item, world["unit_b"], score=10)
+        if offset == 1:
+            accept(q1, veto, world["unit_b"], value=1, score=0)
+        plan.periods.update(status=Period.Status.CLOSED)
+        scoring.recompute_plan(plan)
+    return {**world, "cycle": cycle, "period": annuals[-1]}
 
 
 def pdf_text(content: bytes, tmp_path) -> str:

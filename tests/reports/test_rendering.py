@@ -4,18 +4,50 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from assessment.selectors import scores as engine
+from assessment.services import scoring
 from reports import services
+from tests.assessment import scoring_world
 
 from .conftest import pdf_fonts, pdf_text
+
+# the headline boxes: total, overall rank, category rank, grade
+HEADLINE = r"总分\s+总排名\s+分类排名\s+等次\s+{total}\s+{rank}\s+{category_rank}\s+{grade}"
 
 
 def test_scorecard_pdf_shows_the_unit_its_total_and_rank(scored, tmp_path):
     text = pdf_text(services.render_scorecard_pdf(scored["period"], scored["unit_a"]), tmp_path)
     assert "省甲厅" in text
     assert "模范机关创建考核得分报告" in text
-    # the headline boxes: total, overall rank, category rank, grade
-    assert re.search(r"总分\s+总排名\s+分类排名\s+等次\s+51\.00\s+1\s+1\s+良好", text)
+    assert re.search(HEADLINE.format(total=r"510\.00", rank=1, category_rank=1, grade="良好"), text)
     assert "材料齐全，成效明显" in text  # a reviewer's comment
+
+
+def test_scorecard_pdf_total_and_rank_are_the_engines(world, tmp_path):
+    w = scoring_world.build(existing=world)
+    scoring.recompute_plan(w["plan"])
+    rows = {r.unit_id: r for r in engine.period_ranking(w["q1"])}
+    for unit, total, rank in [(w["c"], "80.50", 1), (w["b"], "63.00", 3)]:
+        row = rows[unit.pk]
+        assert (str(row.total), row.rank) == (total, rank)  # the hand-computed world
+        text = pdf_text(services.render_scorecard_pdf(w["q1"], unit), tmp_path)
+        assert re.search(
+            HEADLINE.format(
+                total=re.escape(str(row.total)),
+                rank=row.rank,
+                category_rank=row.category_rank,
+                grade=row.grade_label,
+            ),
+            text,
+        ), text[:600]
+
+
+def test_scorecard_pdf_of_a_period_without_engine_scores_says_not_scored(submitted, tmp_path):
+    text = pdf_text(
+        services.render_scorecard_pdf(submitted["period"], submitted["unit_a"]), tmp_path
+    )
+    assert re.search(HEADLINE.format(total="—", rank="—", category_rank="—", grade="未评分"), text)
+    assert "本单位在本考核节点尚无计分结果" in text
 
 
 def test_scorecard_pdf_embeds_a_cjk_font(scored, tmp_path):
@@ -35,8 +67,8 @@ def test_scorecard_pdf_has_page_numbers_and_running_header(scored, tmp_path):
 
 def test_bulletin_pdf_ranks_every_unit(scored, tmp_path):
     text = pdf_text(services.render_bulletin_pdf(scored["period"]), tmp_path)
-    assert re.search(r"1\s+省甲厅\s+经济调节类\s+51\.00\s+良好", text)
-    assert re.search(r"2\s+省乙局\s+窗口服务类\s+42\.00\s+一般", text)
+    assert re.search(r"1\s+省甲厅\s+经济调节类\s+510\.00\s+良好", text)
+    assert re.search(r"2\s+省乙局\s+窗口服务类\s+420\.00\s+一般", text)
     assert "违反中央八项规定精神被通报" in text
 
 
@@ -47,9 +79,9 @@ def test_bulletin_xlsx_keeps_numbers_as_numbers(scored):
     assert header[:6] == ["排名", "分类排名", "单位", "分类", "总分", "等次"]
     first = [c.value for c in sheet[2]]
     assert first[0] == 1 and first[2] == "省甲厅"
-    assert first[4] == 51 and isinstance(first[4], int | float)  # a number, not text
+    assert first[4] == 510 and isinstance(first[4], int | float)  # a number, not text
     assert sheet["E2"].data_type == "n"
-    assert first[6:12] == [8.5] * 6
+    assert first[6:12] == [85.0] * 6
     second = [c.value for c in sheet[3]]
     assert second[-1] == pytest.approx(33.3)
     assert book["负面清单"]["C2"].value == 2.0
@@ -68,10 +100,19 @@ def test_rectification_pdf_shows_the_rate_and_overdue_notices(scored, tmp_path):
     assert "三会一课记录不规范" in text
 
 
-def test_cycle_pdf_lists_the_recommended_units(scored, tmp_path):
-    text = pdf_text(services.render_cycle_pdf(scored["period"]), tmp_path)
+def test_cycle_pdf_lists_the_engines_candidates(three_years, tmp_path):
+    text = pdf_text(services.render_cycle_pdf(three_years["period"]), tmp_path)
     assert "模范机关评选推荐名单" in text
-    assert re.search(r"1\s+省甲厅\s+经济调节类\s+85\.0", text)
+    assert re.search(r"1\s+省甲厅\s+经济调节类\s+90\.00\s*$", text, re.MULTILINE)
+
+
+def test_cycle_pdf_shows_a_vetoed_unit_as_excluded_with_the_reason(three_years, tmp_path):
+    text = pdf_text(services.render_cycle_pdf(three_years["period"]), tmp_path)
+    assert re.search(
+        r"1\s+省乙局\s+一票否决\s+窗口服务类\s+100\.00\s+100\.00\s+100\.00\s+100\.00.*"
+        r"存在一票否决事项",
+        text,
+    ), text
 
 
 def test_satisfaction_report_reads_the_feedback_apps_figures(scored, tmp_path):
