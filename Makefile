@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint fmt migrations messages bench bench-smoke backup restore clean
+.PHONY: install run serve test lint fmt migrations messages schema bench bench-smoke backup restore clean
 
 install: $(VENV)/.installed
 
@@ -36,10 +36,28 @@ fmt: install
 migrations: install
 	$(PY) manage.py makemigrations
 
+# The OpenAPI contract checked in at docs/openapi.yaml; tests/api/test_schema.py fails when
+# the API changes without this file being regenerated.
+schema: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
 # Needs GNU gettext (apt-get install gettext). The English catalogue translates Chinese msgids.
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
 	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+# Benchmarks at province scale (docs/performance.md). Needs PostgreSQL at $(BENCH_DATABASE_URL)
+# (created fresh: everything in it is replaced), wrk for the load test, and REDIS_URL for the
+# Celery figures (skipped without). Takes about 20–25 minutes on 2 cores. Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/modelagency_bench
+BENCH_SCALE ?= 1.0
+
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --fresh --scale $(BENCH_SCALE)
+
+# The same figures at scale 0.01 on the test database, in seconds (also run by `make test`).
+bench-smoke: install
+	$(PY) -m pytest tests/bench -q
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

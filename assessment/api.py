@@ -1,0 +1,1026 @@
+"""/api/v1/ endpoints of the assessment app: the web's services and selectors behind JSON.
+
+Who sees what comes from the same selectors as the web pages (an object outside the scope
+is a 404 and never appears in a list or a count); who may change what is decided by the
+same checks as the web views, and every change goes through the same service. Leaders and
+read-only tokens read only.
+"""
+
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from units.models import CoordinationGroup, UnitCategory
+from units.selectors import branches_visible_to, can_manage, scope_of, units_visible_to
+from units.workflow import TransitionNotAllowed
+
+from . import serializers as s
+from .models import (
+    AnnualPlan,
+    Cycle,
+    Evidence,
+    Indicator,
+    IndicatorSystem,
+    Period,
+    Rectification,
+    Submission,
+)
+from .selectors import rectification as rectification_selectors
+from .selectors import review as review_selectors
+from .selectors import scores as score_selectors
+from .selectors import submissions as submission_selectors
+from .services import evidence as evidence_service
+from .services import periods as period_service
+from .services import plans as plan_service
+from .services import rectification as rectification_service
+from .services import review as review_service
+from .services import submissions as submission_service
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class Locked(exceptions.APIException):
+    """The period or the item is in a state that does not allow the change."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "locked"
+    default_detail = "当前状态不允许此操作。"
+
+
+class StateConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+    default_detail = "当前状态不允许此操作。"
+
+
+ERROR = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorBody",
+            {
+                "status": serializers.IntegerField(),
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(child=serializers.ListField()),
+            },
+        )
+    },
+)
+VERSION_CONFLICT = inline_serializer(
+    "VersionConflict",
+    {
+        "error": inline_serializer(
+            "VersionConflictBody",
+            {
+                "status": serializers.IntegerField(),
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(child=serializers.ListField()),
+                "current": s.SubmissionSerializer(),
+            },
+        )
+    },
+)
+WRITE_ERRORS = {
+    400: OpenApiResponse(ERROR, description="数据有误（字段错误见 fields）"),
+    403: OpenApiResponse(ERROR, description="无权执行此操作（领导、只读令牌）"),
+    404: OpenApiResponse(ERROR, description="对象不存在或不在您的范围内"),
+}
+SUBMISSION_WRITE_ERRORS = {
+    **WRITE_ERRORS,
+    409: OpenApiResponse(
+        VERSION_CONFLICT,
+        description="code=version_conflict：他人已先保存，current 为当前内容；"
+        "code=locked：节点未开放或此项不可修改",
+    ),
+}
+STATE_ERRORS = {**WRITE_ERRORS, 409: OpenApiResponse(ERROR, description="当前状态不允许此操作")}
+
+
+def version_conflict(exc, request) -> Response:
+    """409 with the item as it is now, so a client can merge and retry with its version."""
+    return Response(
+        {
+            "error": {
+                "status": 409,
+                "code": "version_conflict",
+                "message": str(exc),
+                "fields": {},
+                "current": s.SubmissionSerializer(exc.current, context={"request": request}).data,
+            }
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def submission_error(exc):
+    """Map a refused submission/review action to the API's error shape."""
+    if isinstance(exc, submission_service.PeriodLocked | submission_service.NotEditable):
+        return Locked(str(exc))
+    return exceptions.ValidationError(str(exc))
+
+
+def _require(condition):
+    if not condition:
+        raise exceptions.PermissionDenied()
+
+
+# --- plans, periods, indicator systems ------------------------------------------------------
+
+
+def _sees_plans(user) -> bool:
+    """Plans, cycles and indicator systems are read by committee staff and leaders, as on
+    the web (assessment.views.plans.require_reader)."""
+    return scope_of(user).sees_everything
+
+
+def _has_role(user) -> bool:
+    """Periods and items are read by everyone with a role: secretaries fill them in."""
+    return scope_of(user).has_any_role
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.CycleSerializer
+    ordering_fields = ["start_year", "id"]
+    ordering = ["-start_year"]
+    filterset_fields = ["start_year"]
+
+    def get_queryset(self):
+        if not _sees_plans(self.request.user):
+            return Cycle.objects.none()
+        return Cycle.objects.all()
+
+
+class PlanFilter(filters.FilterSet):
+    class Meta:
+        model = AnnualPlan
+        fields = ["cycle", "year", "phase"]
+
+
+class AnnualPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.AnnualPlanSerializer
+    filterset_class = PlanFilter
+    ordering_fields = ["year", "id"]
+    ordering = ["year"]
+
+    def get_queryset(self):
+        if not _sees_plans(self.request.user):
+            return AnnualPlan.objects.none()
+        return AnnualPlan.objects.all()
+
+
+class PeriodFilter(filters.FilterSet):
+    year = filters.NumberFilter(field_name="plan__year")
+
+    class Meta:
+        model = Period
+        fields = ["plan", "year", "kind", "status"]
+
+
+PERIOD_ACTIONS = {
+    "open": lambda period, user, reason: plan_service.open_period_checked(period, by=user),
+    "close": lambda period, user, reason: period_service.close_period(period, by=user),
+    "publish": lambda period, user, reason: period_service.publish_period(period, by=user),
+    "reopen": lambda period, user, reason: period_service.reopen_period(
+        period, by=user, reason=reason
+    ),
+}
+
+
+def _period_transition_schema(name, description):
+    return extend_schema(
+        summary=description,
+        request=s.ReasonSerializer if name == "reopen" else None,
+        responses={200: s.PeriodSerializer, **STATE_ERRORS},
+    )
+
+
+class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    """考核节点. Committee staff move a period through assessment.services.periods."""
+
+    serializer_class = s.PeriodSerializer
+    filterset_class = PeriodFilter
+    ordering_fields = ["opens_on", "deadline", "id"]
+    ordering = ["opens_on", "id"]
+
+    def get_queryset(self):
+        if not _has_role(self.request.user):
+            return Period.objects.none()
+        return Period.objects.select_related("plan")
+
+    def _transition(self, request, name):
+        _require(can_manage(request.user))
+        period = self.get_object()
+        reason = ""
+        if name == "reopen":
+            body = s.ReasonSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            reason = body.validated_data["reason"]
+        try:
+            PERIOD_ACTIONS[name](period, request.user, reason)
+        except period_service.ReasonRequired as exc:
+            raise exceptions.ValidationError({"reason": [str(exc)]}) from exc
+        except TransitionNotAllowed as exc:
+            raise StateConflict(str(exc)) from exc
+        period.refresh_from_db()
+        return Response(self.get_serializer(period).data)
+
+    @_period_transition_schema("open", "开放节点（锁定所用指标体系版本）")
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        return self._transition(request, "open")
+
+    @_period_transition_schema("close", "截止节点")
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(request, "close")
+
+    @_period_transition_schema("publish", "发布节点结果")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._transition(request, "publish")
+
+    @_period_transition_schema("reopen", "重新开放已截止的节点（须写明原因）")
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, "reopen")
+
+    @extend_schema(responses=s.PeriodTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def transitions(self, request, pk=None):
+        period = self.get_object()
+        rows = period.transitions.select_related("by")
+        return Response(s.PeriodTransitionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="一个支部在本节点的任务清单（同网页“本季度任务”）",
+        parameters=[
+            OpenApiParameter("branch", OpenApiTypes.INT, required=True, description="党支部 id")
+        ],
+        responses={200: s.BoardSerializer, 404: OpenApiResponse(ERROR)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def board(self, request, pk=None):
+        period = self.get_object()
+        branch_id = request.query_params.get("branch", "")
+        if not branch_id.isdigit():
+            raise exceptions.ValidationError({"branch": [_("请指定党支部。")]})
+        branch = get_object_or_404(
+            branches_visible_to(request.user).select_related("unit", "unit__category"),
+            pk=int(branch_id),
+        )
+        board = submission_selectors.board(period, branch)
+        data = {
+            "period": period,
+            "branch": branch,
+            "total": board.total,
+            "done": board.done,
+            "percent": board.percent,
+            "ready_to_submit": board.ready_to_submit,
+            "items": [row for rows in board.groups.values() for row in rows],
+        }
+        return Response(s.BoardSerializer(data).data)
+
+
+class SystemFilter(filters.FilterSet):
+    year = filters.NumberFilter(field_name="plan__year")
+
+    class Meta:
+        model = IndicatorSystem
+        fields = ["plan", "year", "version"]
+
+
+class IndicatorSystemViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.IndicatorSystemSerializer
+    filterset_class = SystemFilter
+    ordering_fields = ["version", "created_at", "id"]
+    ordering = ["-plan__year", "-version"]
+
+    def get_queryset(self):
+        if not _sees_plans(self.request.user):
+            return IndicatorSystem.objects.none()
+        return IndicatorSystem.objects.select_related("plan")
+
+
+class IndicatorFilter(filters.FilterSet):
+    retired = filters.BooleanFilter(field_name="retired_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["system", "parent", "standard", "goal", "kind", "level", "frequency", "retired"]
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicator items (指标), filterable by 六实 standard, 四个模范 goal and kind."""
+
+    serializer_class = s.IndicatorSerializer
+    filterset_class = IndicatorFilter
+    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    search_fields = ["code", "name"]
+    ordering_fields = ["position", "code", "max_score", "id"]
+    ordering = ["system", "position", "code"]
+
+    def get_queryset(self):
+        if not _has_role(self.request.user):
+            return Indicator.objects.none()
+        return Indicator.objects.prefetch_related("categories")
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+
+class EvidenceFilter(filters.FilterSet):
+    class Meta:
+        model = Evidence
+        fields = ["branch", "period", "unit", "content_type"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="上传一份佐证材料（multipart/form-data），按内容检查类型和大小",
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer, **WRITE_ERRORS},
+    )
+)
+class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.EvidenceSerializer
+    filterset_class = EvidenceFilter
+    ordering_fields = ["uploaded_at", "original_name", "size", "id"]
+    ordering = ["-uploaded_at", "-id"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return submission_selectors.evidence_visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        body = s.EvidenceUploadSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        branch = body.validated_data["branch"]
+        _require(submission_selectors.may_edit_branch(request.user, branch))
+        try:
+            evidence = evidence_service.store_evidence(
+                body.validated_data["file"],
+                by=request.user,
+                unit=branch.unit,
+                branch=branch,
+                period=body.validated_data["period"],
+            )
+        except evidence_service.EvidenceRejected as exc:
+            raise exceptions.ValidationError({"file": [str(exc)]}) from exc
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="下载材料文件（仅限范围内）",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERROR},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        evidence = self.get_object()
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- submissions --------------------------------------------------------------------------
+
+
+class SubmissionFilter(filters.FilterSet):
+    standard = filters.ChoiceFilter(
+        field_name="indicator__standard", choices=Indicator._meta.get_field("standard").choices
+    )
+    goal = filters.ChoiceFilter(
+        field_name="indicator__goal", choices=Indicator._meta.get_field("goal").choices
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["period", "branch", "unit", "indicator", "status", "is_late", "standard", "goal"]
+
+
+def _item_for(period, branch, indicator):
+    """The item must be one the branch is asked for in this period (as the web's 404)."""
+    items = submission_selectors.period_items(period, branch.unit.category)
+    if not items.filter(pk=indicator.pk).exists():
+        raise exceptions.ValidationError({"indicator": [_("该指标不在此党支部本节点的任务中。")]})
+
+
+def _check_files(period, branch, evidence):
+    """Only files of the same branch and period may be linked (the web form's choices)."""
+    if evidence is None:
+        return
+    allowed = set(submission_selectors.branch_files(period, branch).values_list("pk", flat=True))
+    foreign = [e.pk for e in evidence if e.pk not in allowed]
+    if foreign:
+        raise exceptions.ValidationError(
+            {"evidence": [_("只能关联本支部本节点上传的材料：%(ids)s") % {"ids": foreign}]}
+        )
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="保存草稿（新建或修改一个指标项；version 为读取时的版本，新建为 0）",
+        request=s.DraftCreateSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="修改草稿或被退回的项",
+        request=s.DraftFieldsSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    ),
+)
+class SubmissionViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """报送材料: a branch's evidence per item and period, written by the branch secretary
+    through assessment.services.submissions exactly as on the web."""
+
+    serializer_class = s.SubmissionSerializer
+    filterset_class = SubmissionFilter
+    ordering_fields = ["submitted_at", "updated_at", "id", "indicator__code"]
+    ordering = ["period", "indicator__position", "indicator__code", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            submission_selectors.submissions_visible_to(self.request.user)
+            .select_related("indicator", "period__plan", "branch__unit__category")
+            .prefetch_related("evidence")
+        )
+
+    def _respond(self, submission, code=status.HTTP_200_OK):
+        submission = self.get_queryset().get(pk=submission.pk)
+        return Response(self.get_serializer(submission).data, status=code)
+
+    def _save(self, request, period, branch, indicator, body, add=()):
+        _require(submission_selectors.may_edit_branch(request.user, branch))
+        _item_for(period, branch, indicator)
+        evidence = body.validated_data.get("evidence")
+        _check_files(period, branch, evidence)
+        try:
+            return submission_service.save_draft(
+                period,
+                branch,
+                indicator,
+                by=request.user,
+                read_version=body.validated_data["version"],
+                data=body.draft_data(),
+                evidence=evidence,
+                add=add,
+            )
+        except submission_service.VersionConflict:
+            raise
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+
+    def create(self, request, *args, **kwargs):
+        body = s.DraftCreateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            saved = self._save(request, data["period"], data["branch"], data["indicator"], body)
+        except submission_service.VersionConflict as exc:
+            return version_conflict(exc, request)
+        return self._respond(saved)
+
+    def partial_update(self, request, *args, **kwargs):
+        submission = self.get_object()
+        body = s.DraftFieldsSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        try:
+            saved = self._save(
+                request, submission.period, submission.branch, submission.indicator, body
+            )
+        except submission_service.VersionConflict as exc:
+            return version_conflict(exc, request)
+        return self._respond(saved)
+
+    def update(self, request, *args, **kwargs):  # PUT is not offered
+        raise exceptions.MethodNotAllowed(request.method)
+
+    @extend_schema(
+        summary="上传材料并关联到此项（multipart/form-data，files 可多个）",
+        request={"multipart/form-data": s.AttachSerializer},
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attach(self, request, pk=None):
+        submission = self.get_object()
+        _require(submission_selectors.may_edit_branch(request.user, submission.branch))
+        data = {"version": request.data.get("version"), "files": request.FILES.getlist("files")}
+        body = s.AttachSerializer(data=data)
+        body.is_valid(raise_exception=True)
+        uploads = body.validated_data["files"]
+        # Check every file first: nothing is stored when one of them is refused.
+        problems = []
+        for upload in uploads:
+            try:
+                evidence_service.check_upload(upload)
+            except evidence_service.EvidenceRejected as exc:
+                problems.append(str(exc))
+        if problems:
+            raise exceptions.ValidationError({"files": problems})
+        stored = [
+            evidence_service.store_evidence(
+                upload,
+                by=request.user,
+                unit=submission.branch.unit,
+                branch=submission.branch,
+                period=submission.period,
+            )
+            for upload in uploads
+        ]
+        try:
+            saved = submission_service.save_draft(
+                submission.period,
+                submission.branch,
+                submission.indicator,
+                by=request.user,
+                read_version=body.validated_data["version"],
+                data={},
+                add=stored,
+            )
+        except submission_service.VersionConflict as exc:
+            return version_conflict(exc, request)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+        return self._respond(saved)
+
+    @extend_schema(
+        summary="关联已上传的材料（同一份材料可关联多个指标项）",
+        request=s.LinkSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def link(self, request, pk=None):
+        submission = self.get_object()
+        _require(submission_selectors.may_edit_branch(request.user, submission.branch))
+        body = s.LinkSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        evidence = body.validated_data["evidence"]
+        _check_files(submission.period, submission.branch, evidence)
+        try:
+            saved = submission_service.save_draft(
+                submission.period,
+                submission.branch,
+                submission.indicator,
+                by=request.user,
+                read_version=body.validated_data["version"],
+                data={},
+                add=evidence,
+            )
+        except submission_service.VersionConflict as exc:
+            return version_conflict(exc, request)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+        return self._respond(saved)
+
+    @extend_schema(
+        summary="提交（同网页“提交”按钮：完成的项全部提交，未完成的项列出缺什么）",
+        request=s.SubmitSerializer,
+        responses={200: s.SubmitOutcomeSerializer, **STATE_ERRORS},
+    )
+    @action(detail=False, methods=["post"])
+    def submit(self, request):
+        body = s.SubmitSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        period, branch = body.validated_data["period"], body.validated_data["branch"]
+        _require(submission_selectors.may_edit_branch(request.user, branch))
+        try:
+            outcome = submission_service.submit_branch(period, branch, by=request.user)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+        submitted = self.get_queryset().filter(pk__in=[x.pk for x in outcome.submitted])
+        return Response(
+            s.SubmitOutcomeSerializer(
+                {
+                    "submitted": submitted,
+                    "incomplete": [
+                        {
+                            "indicator": item.pk,
+                            "code": item.code,
+                            "name": item.name,
+                            "problems": [str(p) for p in problems],
+                        }
+                        for item, problems in outcome.incomplete
+                    ],
+                    "late": outcome.late,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        summary="单位管理员审核（年度计划要求先经单位审核时）",
+        request=s.VersionSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="unit-check")
+    def unit_check(self, request, pk=None):
+        submission = self.get_object()
+        _require(submission.unit_id in scope_of(request.user).unit_ids)
+        body = s.VersionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            saved = submission_service.unit_check(
+                submission, by=request.user, read_version=body.validated_data["version"]
+            )
+        except submission_service.VersionConflict as exc:
+            return version_conflict(exc, request)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+        return self._respond(saved)
+
+    @extend_schema(
+        summary="对此项发表意见（单位管理员、机关工委），记入此项记录",
+        request=s.CommentSerializer,
+        responses={201: s.SubmissionEventSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        submission = self.get_object()
+        scope = scope_of(request.user)
+        _require(can_manage(request.user) or submission.unit_id in scope.unit_ids)
+        body = s.CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            event = submission_service.comment(
+                submission, by=request.user, text=body.validated_data["text"]
+            )
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+        return Response(s.SubmissionEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.SubmissionEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        submission = self.get_object()
+        events = submission_selectors.history(submission)
+        return Response(s.SubmissionEventSerializer(events, many=True).data)
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+class ReviewFilter(filters.FilterSet):
+    """The review queue's filters; status "awaiting" (the default) is what awaits the
+    user: the committee's review, or a unit administrator's check."""
+
+    STATUS_CHOICES = [(review_selectors.AWAITING, "待审核"), *Submission.Status.choices]
+
+    status = filters.ChoiceFilter(choices=STATUS_CHOICES, method="by_status", empty_label=None)
+    standard = filters.ChoiceFilter(
+        field_name="indicator__standard", choices=Indicator._meta.get_field("standard").choices
+    )
+    goal = filters.ChoiceFilter(
+        field_name="indicator__goal", choices=Indicator._meta.get_field("goal").choices
+    )
+    category = filters.ModelChoiceFilter(
+        field_name="unit__category", queryset=UnitCategory.objects.all()
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["period", "unit", "branch", "category", "standard", "goal", "status"]
+
+    def by_status(self, queryset, name, value):
+        return queryset  # applied by the selector in ReviewViewSet.get_queryset
+
+
+class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """审核: the committee's review queue (assessment.selectors.review) and its actions
+    (assessment.services.review). A unit administrator sees the items awaiting the unit's
+    check and may return them."""
+
+    serializer_class = s.SubmissionSerializer
+    filterset_class = ReviewFilter
+    ordering_fields = ["submitted_at", "id"]
+    ordering = ["submitted_at", "id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        scope = scope_of(user)
+        if not (scope.sees_everything or scope.is_unit_admin):
+            return Submission.objects.none()
+        wanted = self.request.query_params.get("status", review_selectors.AWAITING)
+        valid = {review_selectors.AWAITING, *Submission.Status.values}
+        if self.action != "list":
+            wanted = ""  # an item stays reachable after it has been reviewed
+        elif wanted not in valid:
+            wanted = review_selectors.AWAITING  # the filter set reports the bad value
+        return review_selectors.review_queue(user, status=wanted).prefetch_related("evidence")
+
+    def _act(self, request, submission, call):
+        try:
+            call(submission)
+        except submission_service.VersionConflict as exc:
+            return version_conflict(exc, request)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc) from exc
+        submission = submission_selectors.submission_detail(request.user, submission.pk).get()
+        return Response(s.SubmissionSerializer(submission).data)
+
+    @extend_schema(
+        summary="通过并评分（评档项给 grade，其余给 score；不给时按规则或自评分）",
+        request=s.AcceptSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        _require(can_manage(request.user))
+        body = s.AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self._act(
+            request,
+            self.get_object(),
+            lambda submission: review_service.accept(
+                submission,
+                by=request.user,
+                read_version=data["version"],
+                grade=data.get("grade", ""),
+                score=data.get("score"),
+                comment=data.get("comment", ""),
+            ),
+        )
+
+    @extend_schema(
+        summary="退回支部（须写明原因）",
+        request=s.ReturnSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        submission = self.get_object()
+        _require(can_manage(request.user) or submission.unit_id in scope_of(request.user).unit_ids)
+        body = s.ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self._act(
+            request,
+            submission,
+            lambda submission: review_service.return_submission(
+                submission, by=request.user, read_version=data["version"], reason=data["reason"]
+            ),
+        )
+
+
+# --- rectification ------------------------------------------------------------------------
+
+
+class RectificationFilter(filters.FilterSet):
+    class Meta:
+        model = Rectification
+        fields = ["plan", "unit", "branch", "status"]
+
+
+ANSWERABLE = {Rectification.Status.ISSUED, Rectification.Status.SENT_BACK}
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="下发整改通知（机关工委）",
+        request=s.RectificationIssueSerializer,
+        responses={201: s.RectificationSerializer, **WRITE_ERRORS},
+    )
+)
+class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """整改通知 and 整改反馈: issued by the committee, answered by the unit administrator,
+    verified or sent back by the committee (assessment.services.rectification)."""
+
+    serializer_class = s.RectificationSerializer
+    filterset_class = RectificationFilter
+    ordering_fields = ["deadline", "issued_at", "id"]
+    ordering = ["deadline", "id"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return rectification_selectors.rectifications_visible_to(
+            self.request.user
+        ).prefetch_related("evidence", "indicators")
+
+    def _respond(self, notice, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=notice.pk)).data, code)
+
+    def create(self, request, *args, **kwargs):
+        _require(can_manage(request.user))
+        body = s.RectificationIssueSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        try:
+            notice = rectification_service.issue(by=request.user, **body.validated_data)
+        except rectification_service.RectificationError as exc:
+            raise exceptions.ValidationError({"branch": [str(exc)]}) from exc
+        return self._respond(notice, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="填写整改反馈（单位管理员；可附 files，multipart/form-data）",
+        request={
+            "application/json": s.RectificationAnswerSerializer,
+            "multipart/form-data": s.RectificationAnswerSerializer,
+        },
+        responses={200: s.RectificationSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        notice = self.get_object()
+        _require(notice.unit_id in scope_of(request.user).unit_ids)
+        data = {"measures": request.data.get("measures", "")}
+        if request.FILES:
+            data["files"] = request.FILES.getlist("files")
+        body = s.RectificationAnswerSerializer(data=data)
+        body.is_valid(raise_exception=True)
+        if notice.status not in ANSWERABLE:
+            raise StateConflict(
+                _("此通知%(status)s，不能再填写反馈。") % {"status": notice.get_status_display()}
+            )
+        uploads = body.validated_data["files"]
+        problems = []
+        for upload in uploads:
+            try:
+                evidence_service.check_upload(upload)
+            except evidence_service.EvidenceRejected as exc:
+                problems.append(str(exc))
+        if problems:
+            raise exceptions.ValidationError({"files": problems})
+        try:
+            with transaction.atomic():
+                stored = [
+                    evidence_service.store_evidence(
+                        upload, by=request.user, unit=notice.unit, branch=notice.branch
+                    )
+                    for upload in uploads
+                ]
+                rectification_service.answer(
+                    notice,
+                    by=request.user,
+                    measures=body.validated_data["measures"],
+                    evidence=stored,
+                )
+        except rectification_service.RectificationError as exc:
+            raise exceptions.ValidationError({"measures": [str(exc)]}) from exc
+        except TransitionNotAllowed as exc:
+            raise StateConflict(str(exc)) from exc
+        return self._respond(notice)
+
+    def _decide(self, request, call):
+        _require(can_manage(request.user))
+        notice = self.get_object()
+        body = s.DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            call(notice, body.validated_data["comment"])
+        except rectification_service.RectificationError as exc:
+            raise exceptions.ValidationError({"comment": [str(exc)]}) from exc
+        except TransitionNotAllowed as exc:
+            raise StateConflict(str(exc)) from exc
+        return self._respond(notice)
+
+    @extend_schema(
+        summary="核验销号（机关工委）",
+        request=s.DecisionSerializer,
+        responses={200: s.RectificationSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._decide(
+            request,
+            lambda notice, comment: rectification_service.verify(
+                notice, by=request.user, comment=comment
+            ),
+        )
+
+    @extend_schema(
+        summary="退回重改（机关工委，须写明还需整改的内容）",
+        request=s.DecisionSerializer,
+        responses={200: s.RectificationSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        return self._decide(
+            request,
+            lambda notice, comment: rectification_service.send_back(
+                notice, by=request.user, reason=comment
+            ),
+        )
+
+    @extend_schema(responses=s.RectificationEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        notice = self.get_object()
+        rows = notice.events.select_related("by")
+        return Response(s.RectificationEventSerializer(rows, many=True).data)
+
+
+# --- scores and rankings ------------------------------------------------------------------
+
+
+class ScoreQuerySerializer(serializers.Serializer):
+    period = serializers.PrimaryKeyRelatedField(
+        queryset=Period.objects.all(), required=False, help_text="考核节点；默认为最近有得分的节点"
+    )
+    level = serializers.ChoiceField(choices=["unit", "branch"], default="unit")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=UnitCategory.objects.all(), required=False
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=CoordinationGroup.objects.all(), required=False
+    )
+    unit = serializers.IntegerField(required=False, min_value=1)
+    revision = serializers.IntegerField(
+        required=False, min_value=1, max_value=32767, help_text="已发布结果的版次；默认最新"
+    )
+    ordering = serializers.ChoiceField(
+        choices=["rank", "-rank", "total", "-total", "name", "-name"], default="rank"
+    )
+
+
+SCORE_SORT = {
+    "rank": lambda r: (r.rank is None, r.rank or 0, r.unit_name, r.branch_name),
+    "total": lambda r: (r.total, r.unit_name, r.branch_name),
+    "name": lambda r: (r.unit_name, r.branch_name),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="得分与排名（已发布节点取发布版本，否则为实时得分）",
+        parameters=[ScoreQuerySerializer],
+    )
+)
+class ScoreViewSet(viewsets.GenericViewSet):
+    """得分与排名, read from assessment.selectors.scores and narrowed to the units and
+    branches the user may see."""
+
+    serializer_class = s.ScoreRowSerializer
+    filter_backends = []
+
+    def get_queryset(self):  # pragma: no cover - rows come from the selector
+        return Period.objects.none()
+
+    def list(self, request):
+        query = ScoreQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        user = request.user
+        scope = scope_of(user)
+        rows = []
+        period = params.get("period") or score_selectors.default_period()
+        if scope.has_any_role and period is not None:
+            category, group = params.get("category"), params.get("group")
+            if params["level"] == "branch":
+                branch_ids = (
+                    None
+                    if scope.sees_everything
+                    else list(branches_visible_to(user).values_list("pk", flat=True))
+                )
+                rows = score_selectors.branch_scores(
+                    period, branch_ids=branch_ids, revision=params.get("revision")
+                )
+                if category:
+                    rows = [r for r in rows if r.category_id == category.pk]
+                if group:
+                    rows = [r for r in rows if r.group_id == group.pk]
+            else:
+                unit_ids = (
+                    None
+                    if scope.sees_everything
+                    else list(units_visible_to(user).values_list("pk", flat=True))
+                )
+                rows = score_selectors.period_ranking(
+                    period,
+                    category=category,
+                    group=group,
+                    unit_ids=unit_ids,
+                    revision=params.get("revision"),
+                )
+            if params.get("unit"):
+                rows = [r for r in rows if r.unit_id == params["unit"]]
+        ordering = params["ordering"]
+        rows = sorted(rows, key=SCORE_SORT[ordering.lstrip("-")], reverse=ordering[0] == "-")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

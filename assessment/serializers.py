@@ -1,0 +1,492 @@
+"""API shapes of plans, indicators, evidence, submissions, review, rectification and scores.
+
+Serializers only parse and present: every rule (who may write, which state allows what,
+what an item still lacks) lives in assessment.services and assessment.selectors.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from units.models import Branch, Unit
+from units.selectors import branches_visible_to, units_visible_to
+
+from .models import (
+    AnnualPlan,
+    Cycle,
+    Evidence,
+    Indicator,
+    IndicatorSystem,
+    Period,
+    PeriodTransition,
+    Rectification,
+    RectificationEvent,
+    Submission,
+    SubmissionEvent,
+)
+from .selectors.submissions import evidence_visible_to
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id looked up in what the requesting user may see: an id outside the scope
+    is refused exactly like an id that does not exist."""
+
+    def __init__(self, *, scoped, **kwargs):
+        self.scoped = scoped
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.scoped(request.user)
+
+
+# --- plans, periods, indicators --------------------------------------------------------------
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    end_year = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "title", "start_year", "end_year", "goals", "previous"]
+
+
+class AnnualPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnnualPlan
+        fields = [
+            "id",
+            "cycle",
+            "year",
+            "phase",
+            "key_tasks",
+            "special_tasks",
+            "unit_aggregation",
+            "require_unit_check",
+            "burden_cap",
+            "weight_quarterly",
+            "weight_exam",
+            "weight_satisfaction",
+        ]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="plan.year", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Period
+        fields = [
+            "id",
+            "plan",
+            "year",
+            "kind",
+            "kind_label",
+            "opens_on",
+            "deadline",
+            "status",
+            "status_label",
+            "system",
+        ]
+
+
+class PeriodTransitionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.display_name", read_only=True)
+
+    class Meta:
+        model = PeriodTransition
+        fields = ["from_status", "to_status", "by", "at", "reason"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        label=_("原因"), max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+
+class IndicatorSystemSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="plan.year", read_only=True)
+
+    class Meta:
+        model = IndicatorSystem
+        fields = ["id", "plan", "year", "version", "base_points", "note", "created_at"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "system",
+            "parent",
+            "code",
+            "name",
+            "description",
+            "evidence_guide",
+            "standard",
+            "goal",
+            "kind",
+            "level",
+            "max_score",
+            "weight",
+            "frequency",
+            "categories",
+            "requires_number",
+            "number_label",
+            "requires_text",
+            "requires_attachment",
+            "position",
+            "retired_at",
+            "retired_reason",
+        ]
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "unit",
+            "branch",
+            "period",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+        ]
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    """multipart/form-data: one file for a branch and period (checked by the evidence
+    service from its bytes: type and size)."""
+
+    file = serializers.FileField(label=_("文件"), max_length=200, allow_empty_file=True)
+    branch = ScopedPrimaryKeyRelatedField(
+        label=_("党支部"), queryset=Branch.objects.all(), scoped=branches_visible_to
+    )
+    period = serializers.PrimaryKeyRelatedField(label=_("考核节点"), queryset=Period.objects.all())
+
+
+# --- submissions ------------------------------------------------------------------------
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    # Blank until reviewed: read-only fields do not carry the model's blank=True by themselves.
+    grade = serializers.ChoiceField(
+        choices=Submission.Grade.choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "period",
+            "indicator",
+            "indicator_code",
+            "indicator_name",
+            "unit",
+            "branch",
+            "status",
+            "status_label",
+            "value",
+            "narrative",
+            "self_score",
+            "answer",
+            "evidence",
+            "is_late",
+            "submitted_at",
+            "grade",
+            "reviewer_score",
+            "reviewer_comment",
+            "reviewed_at",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DraftFieldsSerializer(serializers.Serializer):
+    """What a secretary fills in; the same limits as the web form (assessment.forms)."""
+
+    version = serializers.IntegerField(
+        label=_("读取时的版本"),
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text=_("读取该项时的 version；新建时填 0。与当前版本不一致时返回 409。"),
+    )
+    value = serializers.DecimalField(
+        label=_("数值"), max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    narrative = serializers.CharField(
+        label=_("情况说明"), max_length=5000, required=False, allow_blank=True
+    )
+    self_score = serializers.DecimalField(
+        label=_("自评分"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+    )
+    answer = serializers.CharField(
+        label=_("对退回意见的说明"), max_length=2000, required=False, allow_blank=True
+    )
+    evidence = ScopedPrimaryKeyRelatedField(
+        label=_("关联的佐证材料（完整列表）"),
+        many=True,
+        required=False,
+        queryset=Evidence.objects.all(),
+        scoped=evidence_visible_to,
+        help_text=_("给出时替换该项已关联的全部材料；不给出时保持不变。"),
+    )
+
+    def draft_data(self) -> dict:
+        return {
+            k: self.validated_data[k]
+            for k in ("value", "narrative", "self_score", "answer")
+            if k in self.validated_data
+        }
+
+
+class DraftCreateSerializer(DraftFieldsSerializer):
+    period = serializers.PrimaryKeyRelatedField(label=_("考核节点"), queryset=Period.objects.all())
+    branch = ScopedPrimaryKeyRelatedField(
+        label=_("党支部"), queryset=Branch.objects.all(), scoped=branches_visible_to
+    )
+    indicator = serializers.PrimaryKeyRelatedField(
+        label=_("指标"), queryset=Indicator.objects.all()
+    )
+
+
+class AttachSerializer(serializers.Serializer):
+    """multipart/form-data: `files` (one or more) and the `version` read."""
+
+    version = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    files = serializers.ListField(
+        child=serializers.FileField(max_length=200, allow_empty_file=True),
+        min_length=1,
+        max_length=20,
+    )
+
+
+class LinkSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    evidence = ScopedPrimaryKeyRelatedField(
+        many=True,
+        queryset=Evidence.objects.all(),
+        scoped=evidence_visible_to,
+        allow_empty=False,
+        help_text=_("要增加关联的材料（本支部本节点已上传的材料）。"),
+    )
+
+
+class SubmitSerializer(serializers.Serializer):
+    period = serializers.PrimaryKeyRelatedField(label=_("考核节点"), queryset=Period.objects.all())
+    branch = ScopedPrimaryKeyRelatedField(
+        label=_("党支部"), queryset=Branch.objects.all(), scoped=branches_visible_to
+    )
+
+
+class IncompleteItemSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class SubmitOutcomeSerializer(serializers.Serializer):
+    submitted = SubmissionSerializer(many=True)
+    incomplete = IncompleteItemSerializer(many=True)
+    late = serializers.BooleanField()
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+
+
+class CommentSerializer(serializers.Serializer):
+    text = serializers.CharField(label=_("意见"), max_length=2000)
+
+
+class SubmissionEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.display_name", read_only=True)
+
+    class Meta:
+        model = SubmissionEvent
+        fields = ["at", "by", "action", "from_status", "to_status", "changes", "reason"]
+
+
+class BoardItemSerializer(serializers.Serializer):
+    indicator = IndicatorSerializer(source="item")
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    evidence_count = serializers.IntegerField()
+    submission = serializers.IntegerField(source="submission.pk", allow_null=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    period = serializers.IntegerField(source="period.pk")
+    branch = serializers.IntegerField(source="branch.pk")
+    deadline = serializers.DateField(source="period.deadline")
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    ready_to_submit = serializers.IntegerField()
+    items = BoardItemSerializer(many=True)
+
+
+# --- review -----------------------------------------------------------------------------
+
+
+class AcceptSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    grade = serializers.ChoiceField(
+        label=_("评档"), choices=Submission.Grade.choices, required=False, allow_blank=True
+    )
+    score = serializers.DecimalField(
+        label=_("审核得分"), max_digits=6, decimal_places=2, required=False, allow_null=True
+    )
+    comment = serializers.CharField(
+        label=_("审核意见"), max_length=2000, required=False, allow_blank=True
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    reason = serializers.CharField(label=_("退回原因"), max_length=2000, allow_blank=True)
+
+
+# --- rectification ----------------------------------------------------------------------
+
+
+class RectificationSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    indicators = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Rectification
+        fields = [
+            "id",
+            "plan",
+            "unit",
+            "branch",
+            "problem",
+            "indicators",
+            "deadline",
+            "status",
+            "status_label",
+            "measures",
+            "evidence",
+            "issued_at",
+            "answered_at",
+            "verified_at",
+        ]
+        read_only_fields = fields
+
+
+class RectificationIssueSerializer(serializers.Serializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=AnnualPlan.objects.all())
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), scoped=units_visible_to)
+    branch = ScopedPrimaryKeyRelatedField(
+        queryset=Branch.objects.all(),
+        scoped=branches_visible_to,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    problem = serializers.CharField(label=_("存在问题"), max_length=5000)
+    deadline = serializers.DateField(label=_("整改期限"))
+    indicators = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Indicator.objects.all(), required=False, default=list
+    )
+
+
+class RectificationAnswerSerializer(serializers.Serializer):
+    """multipart/form-data or JSON: the measures taken, optional files."""
+
+    measures = serializers.CharField(label=_("整改措施"), max_length=5000, allow_blank=True)
+    files = serializers.ListField(
+        child=serializers.FileField(max_length=200, allow_empty_file=True),
+        required=False,
+        default=list,
+        max_length=20,
+    )
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        label=_("意见"), max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+
+class RectificationEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.display_name", read_only=True)
+
+    class Meta:
+        model = RectificationEvent
+        fields = ["at", "by", "from_status", "to_status", "reason"]
+
+
+# --- scores -----------------------------------------------------------------------------
+
+
+class ScorePartSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.DecimalField(max_digits=8, decimal_places=2)
+    max_points = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+def _decimal(**kwargs):
+    return serializers.DecimalField(max_digits=9, decimal_places=2, **kwargs)
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    """One row of assessment.selectors.scores (live figures, or the published snapshot)."""
+
+    period = serializers.IntegerField(source="period_id")
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField()
+    unit_short_name = serializers.CharField()
+    category = serializers.IntegerField(source="category_id")
+    category_name = serializers.CharField()
+    group = serializers.IntegerField(source="group_id", allow_null=True)
+    group_name = serializers.CharField()
+    branch = serializers.IntegerField(source="branch_id", allow_null=True)
+    branch_name = serializers.CharField()
+    base = _decimal()
+    deduction = _decimal()
+    bonus = _decimal()
+    total = _decimal()
+    max_points = _decimal()
+    rate = _decimal()
+    net_rate = _decimal()
+    quarter_mean = _decimal(allow_null=True)
+    exam = _decimal(allow_null=True)
+    satisfaction = _decimal(allow_null=True)
+    satisfaction_sample = serializers.IntegerField(allow_null=True)
+    vetoed = serializers.BooleanField()
+    expected = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True)
+    category_rank = serializers.IntegerField(allow_null=True)
+    group_rank = serializers.IntegerField(allow_null=True)
+    unit_rank = serializers.IntegerField(allow_null=True)
+    grade = serializers.CharField()
+    grade_label = serializers.CharField()
+    tier = serializers.CharField()
+    tier_label = serializers.CharField()
+    standards = ScorePartSerializer(many=True)
+    goals = ScorePartSerializer(many=True)
