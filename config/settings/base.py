@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "auditlog",
     "units",
     "feedback",
     "assessment",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +141,12 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Audit log (django-auditlog): registrations in each app's auditlog_registry.py, the actor
+# from the request. Addresses are not kept: citizens' addresses are never stored.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# loaddata (manage.py restore) brings the log back as it was: no new entries for raw saves.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -238,13 +247,30 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "模范机关创建管理平台 API",
-    "DESCRIPTION": "Organisation, plans, evidence, scores, citizen ratings and reports.",
+    "DESCRIPTION": (
+        "组织机构、年度计划与考核节点、指标体系、佐证材料报送与审核、整改、得分排名、"
+        "群众评议和报告。认证：`Authorization: Bearer <令牌>`（机关工委在“接口令牌”页创建）"
+        '或浏览器会话。错误统一为 `{"error": {"status", "code", "message", '
+        '"fields"}}`。详见 docs/api.md。'
+    ),
+    # Tags follow the resource (units, submissions …) rather than the version prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema_hooks.strip_database_integer_bounds",
+    ],
+    # Stable component names for choice sets that share a field name (status, kind, level).
+    "ENUM_NAME_OVERRIDES": {
+        "PeriodStatusEnum": "assessment.models.Period.Status",
+        "ReportKindEnum": "reports.models.ReportJob.Kind",
+        "RatingLevelEnum": "feedback.models.Level",
+    },
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -270,6 +296,10 @@ FEEDBACK_REPLY_WORKING_DAYS = env.int("FEEDBACK_REPLY_WORKING_DAYS", default=5)
 FEEDBACK_RECTIFY_WORKING_DAYS = env.int("FEEDBACK_RECTIFY_WORKING_DAYS", default=15)
 FEEDBACK_MIN_SAMPLE = env.int("FEEDBACK_MIN_SAMPLE", default=20)
 FEEDBACK_SHRINKAGE_PRIOR = env.int("FEEDBACK_SHRINKAGE_PRIOR", default=10)
+
+# Benchmarks (docs/performance.md): the load test's bare baseline view at /bench/bare/.
+# Off by default; only `python -m bench.loadtest` turns it on, for a loopback server.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 LOGGING = {
     "version": 1,

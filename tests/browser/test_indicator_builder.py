@@ -27,7 +27,8 @@ def add_item(page, *, code, name, weight, max_score, kind=None, standard=None, g
 def test_committee_builds_a_small_system_and_opens_q1(page, committee, world):
     create_cycle(title="2027—2029年创建模范机关三年行动计划", start_year=2027)
     browser_login(page, "committee")
-    page.click("nav >> text=创建计划")
+    page.click("nav >> text=计划与指标")
+    page.click("nav .dropdown-menu >> text=创建计划")
     page.click("text=2027 年")
     with page.expect_navigation():
         page.click("button:has-text('新建空白指标体系')")

@@ -39,3 +39,8 @@ def test_password_change_requires_a_strong_password(client, secretary):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]
+
+
+def test_an_english_browser_still_gets_chinese_first(client, db):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in body
