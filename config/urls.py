@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -30,6 +31,11 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
 ]
+
+if settings.BENCH_BARE_VIEW:  # benchmarks only, never in production (docs/performance.md)
+    from bench.bare import urlpatterns as bench_urlpatterns
+
+    urlpatterns += bench_urlpatterns
 
 admin.site.site_header = _("模范机关创建管理平台")
 admin.site.site_title = _("模范机关创建管理平台")
