@@ -148,6 +148,8 @@ class Rating(models.Model):
         indexes = [
             models.Index(fields=["unit", "received_on"]),
             models.Index(fields=["source_hash", "unit", "created_at"]),
+            # The burst check on every public rating: one level for one unit in a window.
+            models.Index(fields=["unit", "level", "created_at"]),
         ]
 
     def __str__(self):
