@@ -12,3 +12,27 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class TrustedProxyMiddleware:
+    """Behind N reverse proxies, the client is the Nth address from the right of
+    X-Forwarded-For. Rate limits, login lock-out and duplicate detection read REMOTE_ADDR,
+    so without this every citizen behind the TLS proxy would share the proxy's address.
+    TRUSTED_PROXY_COUNT=0 (the default) trusts no header."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.count = settings.TRUSTED_PROXY_COUNT
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.count:
+            forwarded = [
+                part.strip()
+                for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if part.strip()
+            ]
+            if len(forwarded) >= self.count:
+                request.META["REMOTE_ADDR"] = forwarded[-self.count]
+        return self.get_response(request)
