@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("创建考核")
+
+    def ready(self):
+        from . import auditlog_registry  # noqa: F401

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("群众评议")
+
+    def ready(self):
+        from . import auditlog_registry  # noqa: F401

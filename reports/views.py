@@ -121,9 +121,11 @@ def download(request, pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     ext = job.file.name.rsplit(".", 1)[-1]
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=job.filename or f"report-{job.pk}.{ext}",
         content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
     )
+    response["Cache-Control"] = "private, no-store"  # scores: never in a shared cache
+    return response

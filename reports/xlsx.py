@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from units.export_safety import neutralise_row
+
 from .contracts import Bulletin
 
 HEADER_FILL = PatternFill("solid", fgColor="F3F4F6")
@@ -23,7 +25,7 @@ def _sheet(book, title, headers, rows, number_formats=None, widths=None):
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
-        sheet.append(row)
+        sheet.append(neutralise_row(row))  # formula injection
     for column, fmt in (number_formats or {}).items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = fmt

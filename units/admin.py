@@ -57,3 +57,23 @@ class BranchAdmin(ImportExportModelAdmin):
     list_filter = ["unit__category", "active"]
     search_fields = ["name", "unit__name", "secretary_name"]
     list_select_related = ["unit"]
+
+
+# --- audit log: read-only in the admin too (no add, change or delete, not even bulk) ------
+
+from auditlog.admin import LogEntryAdmin as _AuditlogEntryAdmin  # noqa: E402
+from auditlog.models import LogEntry  # noqa: E402
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class ReadOnlyLogEntryAdmin(_AuditlogEntryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

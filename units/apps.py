@@ -7,4 +7,5 @@ class UnitsConfig(AppConfig):
     verbose_name = _("机关单位与党支部")
 
     def ready(self):
-        from . import decorators, schema  # noqa: F401  (login signal, OpenAPI extension)
+        # audit registrations, the login signal, the OpenAPI extension
+        from . import auditlog_registry, decorators, schema  # noqa: F401

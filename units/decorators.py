@@ -34,11 +34,18 @@ def has_recent_login(request) -> bool:
     return bool(confirmed) and time.time() - confirmed < settings.RECENT_LOGIN_SECONDS
 
 
-def recent_login_required(view):
-    """Committee staff only, and only with a password entered in the last half hour."""
+def recent_login_required(view=None, *, methods=None):
+    """Committee staff only, and only with a password entered in the last half hour.
+
+    ``@recent_login_required(methods=["POST"])`` guards only those methods: a page that
+    everyone in scope reads (GET) and only staff change (POST)."""
+    if view is None:
+        return lambda v: recent_login_required(v, methods=methods)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if methods is not None and request.method not in methods:
+            return view(request, *args, **kwargs)
         if not request.user.is_authenticated or not can_manage(request.user):
             raise PermissionDenied
         if not has_recent_login(request):

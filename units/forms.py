@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import CoordinationGroup, UnitCategory
@@ -60,8 +61,31 @@ class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("文件"), help_text=_("支持 .xlsx 和 .csv；列名与导出文件一致。"))
 
 
+PASSWORD_MAX = 128
+
+
 class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
-    pass
+    """Django's form with a length limit on every field, like every other text field."""
+
+    old_password = forms.CharField(
+        label=_("原密码"),
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    new_password2 = forms.CharField(
+        label=_("确认新密码"),
+        strip=False,
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class ConfirmPasswordForm(StyledFormMixin, forms.Form):
@@ -106,3 +130,35 @@ class TokenForm(StyledFormMixin, forms.Form):
 
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("username")
         self.fields["unit"].queryset = Unit.objects.filter(active=True)
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    """Search the audit log (/audit/): every field optional."""
+
+    model = forms.ChoiceField(label=_("对象类型"), required=False)
+    object = forms.CharField(label=_("对象编号"), required=False, max_length=40)
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=50)
+    action = forms.ChoiceField(
+        label=_("操作"),
+        required=False,
+        choices=[
+            ("", _("全部操作")),
+            ("0", _("新增")),
+            ("1", _("修改")),
+            ("2", _("删除")),
+        ],
+    )
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("对象名称包含"), required=False, max_length=100)
+
+    def __init__(self, *args, content_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.content_types = {str(ct.pk): ct for ct in content_types}
+        self.fields["model"].choices = [("", _("全部类型"))] + [
+            (str(ct.pk), ct.model_class()._meta.verbose_name) for ct in content_types
+        ]

@@ -7,6 +7,7 @@ the spreadsheet, and nothing written unless every row is good.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -19,7 +20,17 @@ from import_export.results import RowResult
 
 FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-FORMULA_PREFIXES = ("=",)
+FORMULA_PREFIXES = ("=", "+", "@")
+_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
+
+
+def looks_like_formula(value) -> bool:
+    """= + @ start a formula in spreadsheet programs; so does - unless a plain number."""
+    if not isinstance(value, str):
+        return False
+    return value.startswith(FORMULA_PREFIXES) or (
+        value.startswith("-") and not _NUMBER.match(value)
+    )
 
 
 class ImportFileError(Exception):
@@ -57,6 +68,8 @@ def read_dataset(uploaded_file, *, required_headers=()) -> tablib.Dataset:
     try:
         if suffix == ".csv":
             rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+            if len(rows) - 1 > settings.IMPORT_MAX_ROWS:  # the same cap as for .xlsx
+                raise _too_many_rows(len(rows) - 1)
         else:
             rows = _xlsx_rows(raw)
     except UnicodeDecodeError as exc:
@@ -121,7 +134,7 @@ def formula_problems(dataset) -> list[RowProblem]:
     problems = []
     for index, row in enumerate(dataset, start=2):
         for header, value in zip(dataset.headers, row, strict=False):
-            if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            if looks_like_formula(value):
                 problems.append(
                     RowProblem(index, _("“%(col)s”含有公式，请改为数值或文字。") % {"col": header})
                 )

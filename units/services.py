@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .export_safety import neutralise_dataset
 from .importing import ImportOutcome, import_all_or_nothing, read_dataset
 from .models import Branch, Role, Unit
 from .resources import RESOURCES
@@ -18,7 +19,7 @@ def import_organisation(kind: str, uploaded_file) -> ImportOutcome:
 
 def export_organisation(kind: str, file_format: str) -> bytes:
     resource_class, _label = RESOURCES[kind]
-    dataset = resource_class().export()
+    dataset = neutralise_dataset(resource_class().export())  # formula injection
     return dataset.export(file_format) if file_format == "csv" else dataset.export("xlsx")
 
 

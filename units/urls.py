@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_audit
 
 urlpatterns = [
     path("accounts/confirm/", views.confirm_password, name="confirm_password"),
     path("accounts/tokens/", views.token_list, name="token_list"),
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/import/", views.import_page, name="org_import"),
     path("units/export/<str:kind>.<str:file_format>", views.export, name="org_export"),

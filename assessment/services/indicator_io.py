@@ -8,6 +8,7 @@ under an item …) is refused with the same row-named explanations.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from units.export_safety import neutralise_dataset
 from units.importing import ImportOutcome, RowProblem, import_all_or_nothing, read_dataset
 
 from ..models import AnnualPlan, IndicatorSystem
@@ -20,7 +21,7 @@ REQUIRED_HEADERS = ("编码", "上级编码", "名称", "类型", "满分", "权
 def export_system(system: IndicatorSystem, file_format="xlsx"):
     """The system's rows in tree order (parents first), as .xlsx bytes or CSV text."""
     items = [node.item for node in flatten(build_tree(system))]
-    dataset = IndicatorResource(system=system).export(items)
+    dataset = neutralise_dataset(IndicatorResource(system=system).export(items))
     dataset.title = f"{system.plan.year}-v{system.version}"
     return dataset.export(file_format)
 

@@ -11,8 +11,9 @@ the number of units, branches or submissions:
 3. ONE grouped count for completeness and timeliness;
 4. the active units and branches, the plan's vetoes and (composites) the quarter rows and
    the satisfaction figures;
-5. delete + ``bulk_create`` of the period's rows, then ranks with ``Window(Rank())`` and one
-   ``bulk_update``, all inside one transaction.
+5. ranks, grades and tiers settled in memory, then one DELETE per table and one
+   ``bulk_create`` per table (rows inserted once with their final values), all inside one
+   transaction.
 
 The rules (see docs/scoring.md for a worked example):
 
@@ -69,9 +70,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Abs, Greatest, Least, Rank, Round
+from django.db.models.functions import Abs, Greatest, Least, Round
 from django.utils.translation import gettext as _
 
 from units.models import Branch, Unit
@@ -115,6 +115,7 @@ SUBMITTED_STATES = (
 )
 NO_DIMENSION = 0  # pseudo dimension of deduction items that sit outside any dimension
 POINTS = DecimalField(max_digits=14, decimal_places=4)
+BATCH = 2000  # rows per INSERT (the backend lowers it where statements are capped)
 
 
 class ScoringError(Exception):
@@ -500,19 +501,24 @@ def _tallies(period, catalogue):
     return tallies
 
 
-def _part_rows(score, values: dict, maxima: dict, catalogue: Catalogue):
-    """The long table of one score: points and maxima per standard, goal and dimension."""
+PART_FIELDS = ("score", "axis", "code", "label", "points", "max_points")
+
+
+def _part_rows(score_id: int, values: dict, maxima: dict, catalogue: Catalogue):
+    """The long table of one score: points and maxima per standard, goal and dimension, as
+    (score id, axis, code, label, points, max points) tuples in PART_FIELDS order."""
     parts = []
     for axis in ("standard", "goal"):
         codes = set(values[axis]) | {code for (a, code) in maxima if a == axis}
         for code in sorted(c for c in codes if c):
             parts.append(
-                ScorePart(
-                    score=score,
-                    axis=axis,
-                    code=code,
-                    points=q(values[axis].get(code, ZERO)),
-                    max_points=q(maxima.get((axis, code), ZERO)),
+                (
+                    score_id,
+                    axis,
+                    code,
+                    "",
+                    q(values[axis].get(code, ZERO)),
+                    q(maxima.get((axis, code), ZERO)),
                 )
             )
     dims = set(values["dimension"]) | {d for (a, d) in maxima if a == "dimension"}
@@ -521,16 +527,39 @@ def _part_rows(score, values: dict, maxima: dict, catalogue: Catalogue):
         if not code:
             continue
         parts.append(
-            ScorePart(
-                score=score,
-                axis="dimension",
-                code=code,
-                label=name[:200],
-                points=q(values["dimension"].get(dim, ZERO)),
-                max_points=q(maxima.get(("dimension", dim), ZERO)),
+            (
+                score_id,
+                "dimension",
+                code,
+                name[:200],
+                q(values["dimension"].get(dim, ZERO)),
+                q(maxima.get(("dimension", dim), ZERO)),
             )
         )
     return parts
+
+
+def _insert_parts(rows: list) -> None:
+    """Multi-row INSERTs of ScorePart tuples, BATCH rows a statement (fewer where the
+    backend caps the parameters of a statement). The ORM's bulk_create would build and
+    compile a model instance per row, which is most of the write time at this volume; the
+    values here are already what the fields store (plain text, 0.01-quantised decimals)."""
+    if not rows:
+        return
+    connection = transaction.get_connection()
+    fields = [ScorePart._meta.get_field(name) for name in PART_FIELDS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(ScorePart._meta.db_table)} ({columns}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, rows)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                head + ", ".join([one] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
 
 
 def _add(target: dict, source: dict, weight=Decimal(1)):
@@ -783,45 +812,56 @@ def _recompute_one(period: Period) -> int:
             unit_id in vetoed_units,
         )
 
-    # Two plain DELETEs (no per-row cascade collection): parts first, then the rows.
+    # Ranks, grades and tiers are settled in memory, so each row is inserted once with its
+    # final values (no UPDATE pass). Two plain DELETEs (no per-row cascade collection):
+    # parts first, then the rows.
+    _rank(scores, {u["id"]: u for u in units}, rule)
     ScorePart.objects.filter(score__period=period)._raw_delete(ScorePart.objects.db)
     PeriodScore.objects.filter(period=period)._raw_delete(PeriodScore.objects.db)
-    PeriodScore.objects.bulk_create(scores, batch_size=500)
+    PeriodScore.objects.bulk_create(scores, batch_size=BATCH)
     parts = []
     for score, values, maxima in parts_of:
-        parts.extend(_part_rows(score, values, maxima, catalogue))
-    ScorePart.objects.bulk_create(parts, batch_size=1000)
-    _rank(period, rule)
+        parts.extend(_part_rows(score.pk, values, maxima, catalogue))
+    _insert_parts(parts)
     return len(scores)
 
 
-def _rank(period: Period, rule: GradingRule) -> None:
-    """Competition ranks with Window(Rank()), grades and tiers, in two reads and one write."""
-    order = [F("total").desc()]
-    units = list(
-        PeriodScore.objects.filter(period=period, branch__isnull=True, max_points__gt=0)
-        .annotate(
-            r=Window(Rank(), order_by=order),
-            cr=Window(Rank(), partition_by=[F("unit__category_id")], order_by=order),
-            gr=Window(Rank(), partition_by=[F("unit__group_id")], order_by=order),
-        )
-        .select_related("unit")
-    )
-    branches = list(
-        PeriodScore.objects.filter(period=period, branch__isnull=False, max_points__gt=0).annotate(
-            r=Window(Rank(), order_by=order),
-            ur=Window(Rank(), partition_by=[F("unit_id")], order_by=order),
-        )
-    )
+def _competition_ranks(scores: list, key=None) -> dict:
+    """{id(score): rank} by total, highest first; ties share the rank (1, 1, 3). Per
+    partition when ``key`` is given (each partition ranked on its own)."""
+    partitions = defaultdict(list)
+    for score in scores:
+        partitions[key(score) if key else None].append(score)
+    ranks = {}
+    for members in partitions.values():
+        members.sort(key=lambda s: s.total, reverse=True)
+        previous, rank = None, 0
+        for n, score in enumerate(members, start=1):
+            if score.total != previous:
+                previous, rank = score.total, n
+            ranks[id(score)] = rank
+    return ranks
+
+
+def _rank(scores: list, unit_of: dict, rule: GradingRule) -> None:
+    """Competition ranks (overall, in category, in group; branches overall and in unit),
+    grades and tiers, set on the unsaved rows. Only rows with a maximum are ranked."""
+    units = [s for s in scores if s.branch_id is None and s.max_points > 0]
+    branches = [s for s in scores if s.branch_id is not None and s.max_points > 0]
+    overall = _competition_ranks(units)
+    in_category = _competition_ranks(units, key=lambda s: unit_of[s.unit_id]["category_id"])
+    in_group = _competition_ranks(units, key=lambda s: unit_of[s.unit_id]["group_id"])
     for score in units:
-        score.rank, score.category_rank = score.r, score.cr
-        score.group_rank = score.gr if score.unit.group_id else None
+        score.rank, score.category_rank = overall[id(score)], in_category[id(score)]
+        score.group_rank = in_group[id(score)] if unit_of[score.unit_id]["group_id"] else None
         grade = grade_for(rate_of(score.total, score.max_points), rule)
         score.grade = cap_grade(
             grade, rank=score.rank, ranked=len(units), rule=rule, vetoed=score.vetoed
         )
+    overall = _competition_ranks(branches)
+    in_unit = _competition_ranks(branches, key=lambda s: s.unit_id)
     for score in branches:
-        score.rank, score.unit_rank = score.r, score.ur
+        score.rank, score.unit_rank = overall[id(score)], in_unit[id(score)]
         score.tier = tier_for(
             rate_of(score.total, score.max_points),
             rank=score.rank,
@@ -829,11 +869,6 @@ def _rank(period: Period, rule: GradingRule) -> None:
             rule=rule,
             vetoed=score.vetoed,
         )
-    PeriodScore.objects.bulk_update(
-        units + branches,
-        ["rank", "category_rank", "group_rank", "unit_rank", "grade", "tier"],
-        batch_size=1000,
-    )
 
 
 def recompute_plan(plan: AnnualPlan) -> int:
@@ -848,30 +883,77 @@ def recompute_plan(plan: AnnualPlan) -> int:
     return written
 
 
+def affects_composites(period: Period, indicator_kind: str) -> bool:
+    """Whether a review in ``period`` can change the plan's half-year and annual rows:
+    composites read closed or published quarters only, plus the plan's vetoes, which an
+    accepted veto item in any period (open quarters included) can raise."""
+    return period.status in FINISHED or indicator_kind == Indicator.Kind.VETO
+
+
 def recompute_for_submission(submission_id: int) -> int:
-    """What a review touched: the submission's period and the plan's composites."""
-    period = Period.objects.filter(submissions__pk=submission_id).select_related("plan").first()
+    """What a review touched: the submission's period, and the plan's composites when the
+    review can change them (``affects_composites``)."""
+    row = Submission.objects.filter(pk=submission_id).values("period_id", "indicator__kind").first()
+    if row is None:
+        return 0
+    # Claimed before computing: a review committed from now on schedules a fresh recompute.
+    release_recompute(row["period_id"])
+    period = Period.objects.select_related("plan").filter(pk=row["period_id"]).first()
     if period is None:
         return 0
-    return recompute_period(period, cascade=True)
+    return recompute_period(period, cascade=affects_composites(period, row["indicator__kind"]))
+
+
+PENDING_TTL = 600  # seconds a pending recompute blocks others for the same period, at most
+
+
+def _pending_key(period_id: int) -> str:
+    return f"scoring:recompute-pending:{period_id}"
+
+
+def release_recompute(period_id: int) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_pending_key(period_id))
 
 
 def schedule_recompute(submission) -> None:
     """Hook for the review service: once the transaction commits, recompute the period the
-    submission belongs to (Celery task, inline in tests and ``make run``). Several items
-    reviewed in one transaction (bulk accept) enqueue one recompute per period."""
+    submission belongs to (Celery task, inline in tests and ``make run``).
+
+    Coalesced: several items reviewed in one transaction (bulk accept) enqueue one recompute
+    per period, and across transactions at most one recompute per period waits in the queue
+    (a cache key claimed with ``cache.add``, released by the task when it starts, so a review
+    committed while it runs schedules the next one). When the affected period differs in
+    whether the composites follow, the submission that reaches them is the one enqueued."""
+    from django.core.cache import cache
+
     from ..tasks import recompute_scores_for_submission
 
     pk, period_id = submission.pk, submission.period_id
+    cascades = getattr(getattr(submission, "indicator", None), "kind", None) == Indicator.Kind.VETO
     connection = transaction.get_connection()
     for entry in connection.run_on_commit:
-        if getattr(entry[1], "score_period_id", None) == period_id:
+        pending = entry[1]
+        if getattr(pending, "score_period_id", None) == period_id:
+            if cascades and not pending.cascades:
+                pending.submission_id, pending.cascades = pk, True
             return
 
     def enqueue():
-        recompute_scores_for_submission.delay(pk)
+        key = _pending_key(period_id)
+        # A veto review may widen the recompute to the composites: never skip it.
+        if not enqueue.cascades and not cache.add(key, enqueue.submission_id, PENDING_TTL):
+            return
+        try:
+            recompute_scores_for_submission.delay(enqueue.submission_id)
+        except Exception:
+            cache.delete(key)  # a broker outage must not block later recomputes
+            raise
 
     enqueue.score_period_id = period_id
+    enqueue.submission_id = pk
+    enqueue.cascades = cascades
     # robust: a broker outage is logged, never turns the committed review into an error page
     transaction.on_commit(enqueue, robust=True)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from units.decorators import recent_login_required
 from units.importing import ImportFileError
 from units.models import UnitCategory
 from units.selectors import can_manage
@@ -284,6 +285,7 @@ def system_export(request, pk):
 
 
 @login_required
+@recent_login_required
 def system_import(request, pk):
     require_staff(request.user)
     system = _system(pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units.decorators import recent_login_required
 from units.selectors import branches_visible_to, can_manage, scope_of, units_visible_to
 from units.workflow import TransitionNotAllowed
 
@@ -163,6 +164,7 @@ def rectification_decide(request, pk):
 
 
 @login_required
+@recent_login_required(methods=["POST"])
 def negative_list(request):
     entries = selectors.negative_list_visible_to(request.user)
     may_manage = can_manage(request.user)

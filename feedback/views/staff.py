@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units.decorators import recent_login_required
+from units.export_safety import neutralise_row
 from units.importing import ImportFileError
 from units.models import UnitCategory
 from units.selectors import can_manage, scope_of, units_visible_to
@@ -109,20 +111,22 @@ def _export_ratings(ratings):
         if comment[:1] in ("=", "+", "-", "@"):
             comment = "'" + comment
         sheet.append(
-            [
-                r.receipt,
-                r.unit.name,
-                r.received_on,
-                r.get_level_display(),
-                r.score,
-                r.get_channel_display(),
-                r.get_evaluator_kind_display(),
-                comment,
-                r.contact_name_masked,
-                r.contact_phone_masked,
-                _("是") if r.counts_in_index else _("否"),
-                case.get_status_display() if case else "",
-            ]
+            neutralise_row(
+                [
+                    r.receipt,
+                    r.unit.name,
+                    r.received_on,
+                    r.get_level_display(),
+                    r.score,
+                    r.get_channel_display(),
+                    r.get_evaluator_kind_display(),
+                    comment,
+                    r.contact_name_masked,
+                    r.contact_phone_masked,
+                    _("是") if r.counts_in_index else _("否"),
+                    case.get_status_display() if case else "",
+                ]
+            )
         )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -167,6 +171,7 @@ def rating_new(request):
 
 
 @login_required
+@recent_login_required
 def survey_import(request):
     _require_manage(request.user)
     outcome = None

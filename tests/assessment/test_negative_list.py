@@ -6,10 +6,12 @@ import pytest
 
 from assessment.models import NegativeListEntry
 from tests.assessment.quarter_world import *  # noqa: F403
+from tests.helpers import confirm_password
 
 
 def test_staff_put_a_unit_on_the_list_with_deduction(client, world, committee, plan):
     client.force_login(committee)
+    confirm_password(client)
     response = client.post(
         "/negative-list/",
         {
@@ -31,6 +33,7 @@ def test_staff_put_a_unit_on_the_list_with_deduction(client, world, committee, p
 
 def test_deduction_needs_points(client, world, committee, plan):
     client.force_login(committee)
+    confirm_password(client)
     response = client.post(
         "/negative-list/", {"unit": world["unit_b"].pk, "reason": "问题", "effect": "deduction"}
     )
@@ -39,6 +42,7 @@ def test_deduction_needs_points(client, world, committee, plan):
 
 def test_veto_has_no_points(client, world, committee, plan):
     client.force_login(committee)
+    confirm_password(client)
     client.post(
         "/negative-list/",
         {"unit": world["unit_b"].pk, "reason": "发生严重违纪案件", "effect": "veto", "points": "3"},

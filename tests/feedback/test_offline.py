@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from feedback.models import FollowUpCase, Rating
-from tests.helpers import xlsx_bytes
+from tests.helpers import confirm_password, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["单位标识", "评价等级", "评价主体", "评价日期", "意见建议"]
@@ -49,6 +49,7 @@ def test_unit_admin_cannot_enter_offline_ratings(client, unit_admin):
 
 def test_survey_import_creates_ratings_on_the_survey_channel(client, world, committee, calendar):
     client.force_login(committee)
+    confirm_password(client)
     response = client.post(
         "/feedback/import/",
         {
@@ -75,6 +76,7 @@ def test_survey_import_with_a_bad_row_imports_nothing_and_names_rows(
     client, world, committee, calendar
 ):
     client.force_login(committee)
+    confirm_password(client)
     response = client.post(
         "/feedback/import/",
         {
@@ -97,6 +99,7 @@ def test_survey_import_with_a_bad_row_imports_nothing_and_names_rows(
 
 def test_survey_import_refuses_a_file_without_required_columns(client, world, committee):
     client.force_login(committee)
+    confirm_password(client)
     bad = SimpleUploadedFile("s.xlsx", xlsx_bytes(["单位"], [["jia"]]))
     html = client.post("/feedback/import/", {"batch": "b", "file": bad}).content.decode()
     assert "缺少必需的列" in html
