@@ -31,6 +31,10 @@ def set_period_status(period: Period, to_status: str, *, by, reason: str = "") -
         locked.system = current_system(locked.plan)
         fields.append("system")
     locked.save(update_fields=fields)
+    if to_status != Period.Status.OPEN or reopening:
+        # Half-year and annual scores read only closed or published quarters: refresh them.
+        plan_id = locked.plan_id
+        transaction.on_commit(lambda: _refresh_plan_scores(plan_id), robust=True)
     period.status = to_status
     period.system_id = locked.system_id
     return locked
@@ -50,3 +54,9 @@ def publish_period(period, *, by):
 
 def reopen_period(period, *, by, reason):
     return set_period_status(period, Period.Status.OPEN, by=by, reason=reason)
+
+
+def _refresh_plan_scores(plan_id: int) -> None:
+    from ..tasks import recompute_plan_scores
+
+    recompute_plan_scores.delay(plan_id)

@@ -130,3 +130,17 @@ def test_opening_a_valid_system_works(db, committee):
     w = small_system()
     period = open_period_checked(q1(w["plan"]), by=committee)
     assert (period.status, period.system_id) == ("open", w["system"].pk)
+
+
+def test_closing_a_period_refreshes_the_plans_scores(committee, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from assessment.services.periods import close_period, open_period
+    from tests.factories import PeriodFactory
+
+    period = PeriodFactory()
+    open_period(period, by=committee)
+    with mock.patch("assessment.tasks.recompute_plan_scores.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            close_period(period, by=committee)
+    delay.assert_called_once_with(period.plan_id)
