@@ -556,21 +556,7 @@ class SubmissionViewSet(
             )
             for upload in uploads
         ]
-        try:
-            saved = submission_service.save_draft(
-                submission.period,
-                submission.branch,
-                submission.indicator,
-                by=request.user,
-                read_version=body.validated_data["version"],
-                data={},
-                add=stored,
-            )
-        except submission_service.VersionConflict as exc:
-            return version_conflict(exc, request)
-        except submission_service.SubmissionError as exc:
-            raise submission_error(exc) from exc
-        return self._respond(saved)
+        return self._add_evidence(request, submission, stored, body.validated_data["version"])
 
     @extend_schema(
         summary="关联已上传的材料（同一份材料可关联多个指标项）",
@@ -585,13 +571,17 @@ class SubmissionViewSet(
         body.is_valid(raise_exception=True)
         evidence = body.validated_data["evidence"]
         _check_files(submission.period, submission.branch, evidence)
+        return self._add_evidence(request, submission, evidence, body.validated_data["version"])
+
+    def _add_evidence(self, request, submission, evidence, read_version):
+        """Link files to the item's draft through the same service as the web form."""
         try:
             saved = submission_service.save_draft(
                 submission.period,
                 submission.branch,
                 submission.indicator,
                 by=request.user,
-                read_version=body.validated_data["version"],
+                read_version=read_version,
                 data={},
                 add=evidence,
             )
