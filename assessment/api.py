@@ -49,6 +49,7 @@ from .services import periods as period_service
 from .services import plans as plan_service
 from .services import rectification as rectification_service
 from .services import review as review_service
+from .services import scoring as scoring_service
 from .services import submissions as submission_service
 
 # --- errors -------------------------------------------------------------------------------
@@ -196,7 +197,8 @@ class PeriodFilter(filters.FilterSet):
 PERIOD_ACTIONS = {
     "open": lambda period, user, reason: plan_service.open_period_checked(period, by=user),
     "close": lambda period, user, reason: period_service.close_period(period, by=user),
-    "publish": lambda period, user, reason: period_service.publish_period(period, by=user),
+    # Publishing freezes the period's scores as revision 1, as on the web.
+    "publish": lambda period, user, reason: scoring_service.publish_scores(period, by=user),
     "reopen": lambda period, user, reason: period_service.reopen_period(
         period, by=user, reason=reason
     ),
@@ -236,7 +238,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
             PERIOD_ACTIONS[name](period, request.user, reason)
         except period_service.ReasonRequired as exc:
             raise exceptions.ValidationError({"reason": [str(exc)]}) from exc
-        except TransitionNotAllowed as exc:
+        except (TransitionNotAllowed, scoring_service.ScoringError) as exc:
             raise StateConflict(str(exc)) from exc
         period.refresh_from_db()
         return Response(self.get_serializer(period).data)

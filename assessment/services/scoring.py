@@ -75,8 +75,10 @@ from django.db.models.functions import Abs, Greatest, Least, Round
 from django.utils.translation import gettext as _
 
 from units.models import Branch, Unit
+from units.workflow import TransitionNotAllowed, check_transition
 
 from ..models import (
+    PERIOD_TRANSITIONS,
     AnnualPlan,
     Grade,
     GradingRule,
@@ -975,8 +977,11 @@ def publish_scores(period: Period, *, by) -> ScoreSnapshot:
 
     if ScoreSnapshot.objects.filter(period=period).exists():
         raise ScoringError(_("该节点的得分已发布；如需更正请填写原因生成新版次。"))
-    if period.status != Period.Status.CLOSED:
-        raise ScoringError(_("只有已截止的节点才能发布得分。"))
+    # The period workflow decides whether it may be published, with its own message.
+    try:
+        check_transition(PERIOD_TRANSITIONS, period.status, Period.Status.PUBLISHED, Period.Status)
+    except TransitionNotAllowed as exc:
+        raise ScoringError(str(exc)) from exc
     recompute_period(period, cascade=False)
     publish_period(period, by=by)
     return ScoreSnapshot.objects.create(

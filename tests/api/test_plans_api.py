@@ -110,3 +110,14 @@ def test_read_only_committee_token_cannot_move_periods(committee, with_token, pe
 def test_committee_token_with_write_access_moves_periods(committee, with_token, period):
     response = with_token(committee).post(f"/api/v1/periods/{period.pk}/close/")
     assert response.json()["status"] == "closed"
+
+
+def test_publishing_through_the_api_freezes_the_scores(committee, as_user, period):
+    from assessment.models import ScoreSnapshot
+
+    client = as_user(committee)
+    client.post(f"/api/v1/periods/{period.pk}/close/")
+    client.post(f"/api/v1/periods/{period.pk}/publish/")
+    assert list(ScoreSnapshot.objects.filter(period=period).values_list("revision", flat=True)) == [
+        1
+    ]
