@@ -20,11 +20,11 @@ def send_return_reminder(submission_id: int, version: int):
 
 
 @shared_task
-def recompute_scores_for_submission(submission_id: int):
-    """Recompute what a review touched; recomputing twice gives the same rows."""
+def recompute_reviewed_scores(period_id: int, unit_ids: list, reach: str):
+    """Recompute what reviews touched; recomputing twice gives the same rows."""
     from .services import scoring
 
-    return scoring.recompute_for_submission(submission_id)
+    return scoring.recompute_reviewed(period_id, unit_ids, reach)
 
 
 @shared_task

@@ -211,7 +211,6 @@ def reset() -> None:
         Period,
         PeriodScore,
         Rectification,
-        ScorePart,
         ScoreSnapshot,
         Submission,
     )
@@ -219,7 +218,7 @@ def reset() -> None:
     from reports.models import ReportJob
     from units.models import Branch, Unit
 
-    for model in (ReportJob, ScorePart, PeriodScore, ScoreSnapshot, Submission):
+    for model in (ReportJob, PeriodScore, ScoreSnapshot, Submission):
         model.objects.all().delete()
     for model in (Rectification, NegativeListEntry, Appeal, FollowUpCase, PublishedFigure):
         model.objects.all().delete()
@@ -232,6 +231,32 @@ def reset() -> None:
 
 
 # --- the build -------------------------------------------------------------------------------
+
+
+def vacuum(tables) -> None:
+    """VACUUM ANALYZE the given tables on PostgreSQL (what autovacuum does in service)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _clear_cache() -> None:
+    """Figures cached for the previous dataset (satisfaction, pending recomputes) must not
+    answer for this one. On Redis only the app's own keys go (REDIS_URL may be shared)."""
+    from django.core.cache import cache
+
+    get_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if get_client is None:
+        cache.clear()  # local memory: this process's own
+        return
+    client = get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*")))
+    if keys:
+        client.delete(*keys)
 
 
 def build(
@@ -266,9 +291,12 @@ def build(
         step("ratings", t0)
     if connection.vendor == "postgresql":
         t0 = time.perf_counter()
+        # VACUUM too: a fresh table's visibility map is empty until autovacuum has run, and
+        # index-only scans need it.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
         step("analyze", t0)
+    _clear_cache()
     info.seconds = round(time.perf_counter() - started, 2)
     return info
 
@@ -586,14 +614,17 @@ def _ratings(rng, scale, units) -> int:
         weights = [good * 0.55, good * 0.45, (1 - good) * 0.6, (1 - good) * 0.3, (1 - good) * 0.1]
         leaning[unit.pk] = weights
     unit_ids = [u.pk for u in units]
+    # From 1 January to now (or the whole year once it is over): none in the future, where
+    # they would sit in every duplicate and burst window the public form checks.
     start = dt.datetime(YEAR, 1, 1, 8, 0, tzinfo=TZ)
-    seconds_in_year = 365 * 24 * 3600
+    end = min(dt.datetime.now(TZ), dt.datetime(YEAR + 1, 1, 1, tzinfo=TZ))
+    span = int((end - start).total_seconds()) if end > start else 365 * 24 * 3600
 
     def rows():
         for n in range(total):
             unit_id = unit_ids[n % len(unit_ids)]
             level = rng.choices(LEVELS, weights=leaning[unit_id])[0]
-            at = start + dt.timedelta(seconds=rng.randrange(seconds_in_year))
+            at = start + dt.timedelta(seconds=rng.randrange(span))
             online = rng.random() < 0.85
             yield (
                 unit_id,

@@ -75,14 +75,27 @@ class PublicRatingForm(ContactMixin, forms.Form):
 
     def __init__(self, *args, dimensions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.dimensions = list(dimensions)
-        for dimension in self.dimensions:
+        self.dimensions = []
+        self.add_dimensions(dimensions)
+
+    def add_dimensions(self, dimensions):
+        """One optional field per dimension. Added after validation only to redisplay a
+        form that rated no dimension (see rates_dimensions)."""
+        for dimension in dimensions:
+            self.dimensions.append(dimension)
             self.fields[f"dim_{dimension.code}"] = forms.ChoiceField(
                 label=dimension.name,
                 choices=OPTIONAL_LEVEL_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
             )
+
+    @staticmethod
+    def rates_dimensions(data) -> bool:
+        """Whether the submitted data rates any dimension. Without one the dimension fields,
+        all optional, change nothing: the form is valid or not, and stores the same, without
+        loading them."""
+        return any(key.startswith("dim_") and value for key, value in data.items())
 
     def dimension_fields(self):
         return [self[f"dim_{d.code}"] for d in self.dimensions]

@@ -147,9 +147,21 @@ class Rating(models.Model):
         verbose_name_plural = _("群众评价")
         indexes = [
             models.Index(fields=["unit", "received_on"]),
-            models.Index(fields=["source_hash", "unit", "created_at"]),
-            # The burst check on every public rating: one level for one unit in a window.
-            models.Index(fields=["unit", "level", "created_at"]),
+            # The duplicate check on every public rating: the first rating of a source for a
+            # unit in a window. Only originals are indexed: a source rating one unit again
+            # and again adds nothing to scan.
+            models.Index(
+                fields=["source_hash", "unit", "created_at"],
+                condition=Q(duplicate_of__isnull=True),
+                name="rating_original_lookup",
+            ),
+            # The burst check on every public rating: one level for one unit in a window,
+            # counted from the index alone (source and moderation as trailing keys rather
+            # than INCLUDE, which SQLite lacks).
+            models.Index(
+                fields=["unit", "level", "created_at", "source_hash", "moderation"],
+                name="rating_burst_window",
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """Who sees which ratings and cases, and the satisfaction index, computed in the database."""
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -33,6 +35,11 @@ from .models import (
 )
 
 ONE_PLACE = Decimal("0.1")
+# How long pages may show a satisfaction figure before it is aggregated again (see
+# satisfaction_by_unit_cached).
+SATISFACTION_CACHE_SECONDS = 300
+
+logger = logging.getLogger(__name__)
 
 
 def may_use_feedback(user) -> bool:
@@ -239,12 +246,43 @@ def _figure(key, n, w, ws, wsat, prior) -> SatisfactionFigure:
 
 
 def satisfaction_by_unit(date_from, date_to, unit_ids=None) -> dict:
-    """unit id -> SatisfactionFigure for ratings received in [date_from, date_to].
+    """unit id -> SatisfactionFigure for ratings received in [date_from, date_to], exact.
 
     Two queries whatever the number of units: the evaluator weights, then one grouped
     aggregate over every unit (category means need all units even when unit_ids narrows
     the answer). Units in unit_ids without counted ratings get an empty figure.
     """
+    return _narrowed(_figures_of_all_units(date_from, date_to), unit_ids)
+
+
+def satisfaction_by_unit_cached(date_from, date_to, unit_ids=None) -> dict:
+    """satisfaction_by_unit for pages that show an overview (the dashboards): the same
+    figures, but up to SATISFACTION_CACHE_SECONDS old.
+
+    The aggregate reads every rating of the range (500,000 a year at province scale, about
+    0.3 s) and a dashboard is loaded far more often than the figure moves, so the figures
+    of all units are kept in the cache under the date range and narrowed per call. Nothing
+    invalidates them: the rating, moderation and appeal services stay unaware of this
+    cache, and a figure on a dashboard may lag new ratings by a few minutes. Whatever
+    computes scores or decides something (the scoring engine's ``satisfaction_for``) calls
+    the exact satisfaction_by_unit. Without a cache (an outage) the figures are computed.
+    """
+    key = f"feedback:satisfaction:{date_from.isoformat()}:{date_to.isoformat()}"
+    try:
+        figures = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+        logger.warning("satisfaction: cache unavailable, computing", exc_info=True)
+        return satisfaction_by_unit(date_from, date_to, unit_ids)
+    if figures is None:
+        figures = _figures_of_all_units(date_from, date_to)
+        try:
+            cache.set(key, figures, SATISFACTION_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("satisfaction: cache unavailable, not kept", exc_info=True)
+    return _narrowed(figures, unit_ids)
+
+
+def _figures_of_all_units(date_from, date_to) -> dict:
     ratings = Rating.objects.filter(received_on__gte=date_from, received_on__lte=date_to)
     rows = list(_aggregate(ratings, ["unit_id", "unit__category_id"]))
     by_category = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -253,12 +291,8 @@ def satisfaction_by_unit(date_from, date_to, unit_ids=None) -> dict:
         totals[0] += Decimal(row["ws"] or 0)
         totals[1] += Decimal(row["w"] or 0)
     priors = {cat: (ws / w if w else None) for cat, (ws, w) in by_category.items()}
-    wanted = None if unit_ids is None else set(unit_ids)
-    result = {}
-    for row in rows:
-        if wanted is not None and row["unit_id"] not in wanted:
-            continue
-        result[row["unit_id"]] = _figure(
+    return {
+        row["unit_id"]: _figure(
             row["unit_id"],
             row["n"],
             row["w"],
@@ -266,9 +300,16 @@ def satisfaction_by_unit(date_from, date_to, unit_ids=None) -> dict:
             row["wsat"],
             priors.get(row["unit__category_id"]),
         )
-    for unit_id in wanted or ():
-        result.setdefault(unit_id, _figure(unit_id, 0, 0, 0, 0, None))
-    return result
+        for row in rows
+    }
+
+
+def _narrowed(figures: dict, unit_ids) -> dict:
+    if unit_ids is None:
+        return dict(figures)
+    return {
+        unit_id: figures.get(unit_id) or _figure(unit_id, 0, 0, 0, 0, None) for unit_id in unit_ids
+    }
 
 
 def satisfaction_by(field: str, date_from, date_to, user=None) -> list[SatisfactionFigure]:

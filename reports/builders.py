@@ -4,7 +4,9 @@ Scores come only from the scoring engine, ``assessment.selectors.scores``: ``row
 (published snapshots or the live ``PeriodScore`` rows) for periods and ``cycle_result`` for
 the three-year evaluation, so totals, ranks and grades match the ranking pages. The engine
 recomputes after every accepted review (and on ``manage.py recompute_scores``); a unit the
-engine has no row for in a period is unscored there (grade 未评分, no rank).
+engine has no row for in a period is unscored there (grade 未评分, no rank). Per-item points
+come from the engine's own expression (``scoring.item_points_expression``) and are combined
+over a unit's branches with its own weights (``scoring.combine_weights``).
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ class UnitScore:
     rank: int | None = None
     category_rank: int | None = None
     grade_label: str = ""
+    rate: Decimal | None = None  # the engine's rate (total ÷ max × 100)
 
     @property
     def scored(self) -> bool:
@@ -123,6 +126,7 @@ def unit_scores(periods, units) -> dict[tuple[int, int], UnitScore]:
                 rank=row.rank,
                 category_rank=row.category_rank,
                 grade_label=row.grade_label,
+                rate=row.rate,
             )
     return result
 
@@ -227,6 +231,47 @@ def _plan_periods(period: Period):
     ) or [period]
 
 
+# --- the unit scorecard ---------------------------------------------------------------------
+
+
+def _active_branches(unit_ids) -> dict[int, list[dict]]:
+    """unit id -> its active branches, as the engine weighs them (one query)."""
+    branches = defaultdict(list)
+    for b in (
+        Branch.objects.filter(active=True, unit__active=True, unit_id__in=list(unit_ids))
+        .order_by("name")
+        .values("id", "unit_id", "name", "member_count")
+    ):
+        branches[b["unit_id"]].append(b)
+    return branches
+
+
+def branch_lines(period: Period, branches_of: dict) -> dict[int, list[c.BranchLine]]:
+    """unit id -> its branches with the engine's total, rate, rank in the unit and tier,
+    best first; a branch the engine has not scored comes last, without figures."""
+    unit_ids = list(branches_of)
+    _source, rows = score_engine.rows_for([period], branches=True, unit_ids=unit_ids)[period.pk]
+    scored = {r.branch_id: r for r in rows}
+    out = {}
+    for unit_id, branches in branches_of.items():
+        lines = []
+        for b in branches:
+            row = scored.get(b["id"])
+            lines.append(
+                c.BranchLine(
+                    name=b["name"],
+                    total=row.total if row else None,
+                    rate=row.rate if row else None,
+                    rank=row.unit_rank if row else None,
+                    tier=row.tier_label if row else "",
+                    vetoed=bool(row and row.vetoed),
+                )
+            )
+        lines.sort(key=lambda line: (line.rank is None, line.rank or 0))
+        out[unit_id] = lines
+    return out
+
+
 def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard]:
     """Scorecards for ``unit_ids`` (default: every active unit) in a fixed number of queries."""
     period = Period.objects.select_related("plan").get(pk=period.pk)
@@ -244,14 +289,18 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
     wanted_ids = [u.pk for u in wanted]
     rect = rectification_by_unit(period.plan_id, wanted_ids)
     satisfaction = satisfaction_by_unit(*_period_dates(period))
-    items: dict = defaultdict(list)
+    branches_of = _active_branches(wanted_ids)
+    aggregation = period.plan.unit_aggregation
+    indicators = score_engine.item_summaries(period, wanted, branches_of, aggregation)
+    branches = branch_lines(period, branches_of)
+    own_items: dict = defaultdict(list)
     for sub in (
-        Submission.objects.filter(period=period, unit_id__in=wanted_ids)
+        Submission.objects.filter(period=period, unit_id__in=wanted_ids, branch__isnull=True)
         .exclude(status=Submission.Status.DRAFT)
-        .select_related("indicator", "branch")
-        .order_by("indicator__position", "indicator__code", "branch__name")
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator__code")
     ):
-        items[sub.unit_id].append(_item_line(sub))
+        own_items[sub.unit_id].append(_item_line(sub))
     pref = period_ref(period)
     category_of = {u.pk: u.category_id for u in units}
     counts_by_category = defaultdict(int)
@@ -278,15 +327,19 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
                 c.TrendPoint(
                     period_label=str(p.get_kind_display()),
                     total=scores[(p.pk, unit.pk)].total if scores[(p.pk, unit.pk)].scored else None,
+                    rate=scores[(p.pk, unit.pk)].rate if scores[(p.pk, unit.pk)].scored else None,
                 )
                 for p in plan_periods
             ],
-            items=items.get(unit.pk, []),
+            items=own_items.get(unit.pk, []),
             rectification=rect.get(unit.pk, c.RectificationSummary()),
             satisfaction=None if satisfaction is None else satisfaction.get(unit.pk),
             deductions=s.deductions,
             vetoed=s.vetoed,
             scored=s.scored,
+            indicators=indicators.get(unit.pk, []),
+            branches=branches.get(unit.pk, []),
+            aggregation=str(period.plan.get_unit_aggregation_display()),
         )
     return cards
 

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from assessment.selectors.scores import ItemSummary as IndicatorLine
+
 
 @dataclass(frozen=True)
 class UnitRef:
@@ -90,7 +92,20 @@ class Satisfaction:
 @dataclass(frozen=True)
 class TrendPoint:
     period_label: str
+    total: Decimal | None  # points in a quarter, 0–100 in the half-year and the year
+    rate: Decimal | None = None  # total ÷ max × 100: comparable across all periods
+
+
+@dataclass(frozen=True)
+class BranchLine:
+    """One branch of the unit: the engine's figures, or none when it has no score."""
+
+    name: str
     total: Decimal | None
+    rate: Decimal | None
+    rank: int | None  # within the unit
+    tier: str
+    vetoed: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,12 +122,15 @@ class UnitScorecard:
     by_standard: list[Part]
     by_goal: list[Part]
     trend: list[TrendPoint]
-    items: list[ItemLine]
+    items: list[ItemLine]  # the unit's own (unit-level) evidence with its review
     rectification: RectificationSummary
     satisfaction: Satisfaction | None
     deductions: Decimal = Decimal("0")
     vetoed: bool = False
     scored: bool = True  # False: the engine has no score for the unit in this period yet
+    indicators: list[IndicatorLine] = field(default_factory=list)  # in the catalogue's order
+    branches: list[BranchLine] = field(default_factory=list)  # by rank within the unit
+    aggregation: str = ""  # how the unit combines its branches: mean or by party members
 
 
 @dataclass(frozen=True)

@@ -576,7 +576,8 @@ def scorecard_context(period, unit) -> dict:
     radar = charts.radar_svg(
         [p.label for p in card.by_standard], [p.percent for p in card.by_standard]
     )
-    trend = charts.line_svg([t.period_label for t in card.trend], [t.total for t in card.trend])
+    # Rates, not totals: a quarter's total is in points, the half-year's on 0–100.
+    trend = charts.line_svg([t.period_label for t in card.trend], [t.rate for t in card.trend])
     return {
         "title": _("模范机关创建考核得分报告"),
         "subject": card.unit.name,

@@ -12,21 +12,33 @@ from .models import Branch, CoordinationGroup, Unit, UnitCategory
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key by a readable field, failing with a message staff understand."""
+    """A foreign key by a readable field, failing with a message staff understand.
+
+    A LookupResource resolves the whole column in one query before the rows are imported
+    (``load``): a query per row made large imports crawl.
+    """
 
     def __init__(self, model, field, label, required=True):
         super().__init__(model, field=field)
         self.label = label
         self.required = required
+        self.known = None
+
+    def load(self, values):
+        keys = {str(value).strip() for value in values if value not in (None, "")}
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        self.known = {str(getattr(obj, self.field)): obj for obj in found}
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             if self.required:
                 raise ValueError(_("“%(label)s”不能为空。") % {"label": self.label})
             return None
+        if self.known is None:
+            raise RuntimeError("LookupWidget used outside a LookupResource: nothing loaded")
         try:
-            return self.model.objects.get(**{self.field: str(value).strip()})
-        except self.model.DoesNotExist as exc:
+            return self.known[str(value).strip()]
+        except KeyError as exc:
             raise ValueError(
                 _("“%(label)s”中的“%(value)s”不存在。") % {"label": self.label, "value": value}
             ) from exc
@@ -72,7 +84,20 @@ class YesNoWidget(widgets.BooleanWidget):
         return "是" if value else "否"
 
 
-class ChineseResource(resources.ModelResource):
+class LookupResource(resources.ModelResource):
+    """Loads what each LookupWidget column names once per import, before the rows."""
+
+    class Meta:
+        abstract = True
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, LookupWidget) and field.column_name in dataset.headers:
+                field.widget.load(dataset[field.column_name])
+
+
+class ChineseResource(LookupResource):
     """Shared behaviour: skip unchanged rows so a round trip reports no change."""
 
     class Meta:

@@ -27,7 +27,6 @@ from .scores import (
     Grade,
     GradingRule,
     PeriodScore,
-    ScorePart,
     ScoreSnapshot,
     Tier,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "Rectification",
     "RectificationEvent",
     "Reminder",
-    "ScorePart",
     "ScoreSnapshot",
     "Standard",
     "Submission",

@@ -3,8 +3,7 @@
 - ``GradingRule``: a plan's thresholds, 优秀 quota, bonus cap, branch-tier method and the rule
   for a missing satisfaction figure (one row per plan, created with defaults on first use).
 - ``PeriodScore``: one row per (period, unit, branch-or-null): the live, recomputable figures.
-- ``ScorePart``: the long table of a score's points per 六实 standard, per 四个模范 goal and per
-  root dimension.
+  Its ``parts`` hold the points per 六实 standard, per 四个模范 goal and per root dimension.
 - ``ScoreSnapshot``: the frozen JSON of a published period; corrections add revisions.
 
 Rows are written only by the scoring service; nothing else assigns these fields.
@@ -144,6 +143,10 @@ class PeriodScore(models.Model):
     unit_rank = models.PositiveIntegerField(_("单位内排名"), null=True, blank=True)
     grade = models.CharField(_("等次"), max_length=10, choices=Grade.choices, blank=True)
     tier = models.CharField(_("支部类别"), max_length=10, choices=Tier.choices, blank=True)
+    # {"standard" | "goal" | "dimension": [[code, label, points, max points], …]}, decimals as
+    # strings: the score's points per axis. Always read and written whole with the row (a
+    # separate long table cost ~16 rows per score to write and to read on every page).
+    parts = models.JSONField(_("分项得分"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
@@ -166,33 +169,6 @@ class PeriodScore(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.branch or self.unit}: {self.total}"
-
-
-class ScorePart(models.Model):
-    """One score's points on one axis: a 六实 standard, a 四个模范 goal or a root dimension."""
-
-    class Axis(models.TextChoices):
-        STANDARD = "standard", _("六实标准")
-        GOAL = "goal", _("四个模范")
-        DIMENSION = "dimension", _("维度")
-
-    score = models.ForeignKey(PeriodScore, on_delete=models.CASCADE, related_name="parts")
-    axis = models.CharField(max_length=10, choices=Axis.choices)
-    code = models.CharField(max_length=20)
-    label = models.CharField(max_length=200, blank=True)
-    points = models.DecimalField(max_digits=8, decimal_places=2, default=0)
-    max_points = models.DecimalField(max_digits=8, decimal_places=2, default=0)
-
-    class Meta:
-        ordering = ["score", "axis", "code"]
-        verbose_name = _("分项得分")
-        verbose_name_plural = _("分项得分")
-        constraints = [
-            models.UniqueConstraint(fields=["score", "axis", "code"], name="score_part_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.score_id} {self.axis}:{self.code} {self.points}"
 
 
 class ScoreSnapshot(models.Model):

@@ -15,12 +15,17 @@ Shapes (all Decimals are rounded to 0.01):
   ``net_rate``, composites' ``quarter_mean``/``exam``/``satisfaction``, ``vetoed``,
   ``expected``/``submitted``/``on_time`` with ``reporting_rate``/``on_time_rate``, ranks
   (``rank``, ``category_rank``, ``group_rank``, ``unit_rank``), ``grade``/``grade_label``,
-  ``tier``/``tier_label``, and ``standards``/``goals``/``dimensions`` as lists of ``Part``.
+  ``tier``/``tier_label``, and ``standards``/``goals``/``dimensions`` as tuples of ``Part``
+  (made from the stored parts when first read).
 - ``period_ranking(period, *, category=None, group=None, unit_ids=None, revision=None)``
   -> list[ScoreRow] of units, by rank.
 - ``unit_score(period, unit, *, revision=None)`` -> ScoreRow | None.
 - ``unit_score_explanation(period, unit)`` -> Explanation (steps that add up to the total).
 - ``branch_scores(period, *, unit=None, branch_ids=None)`` -> list[ScoreRow] of branches.
+- ``rows_for(periods, *, branches=False, unit_ids=None, branch_ids=None, revision=None,
+  category=None, group=None)`` -> {period id: (Source, [ScoreRow])}.
+- ``unit_totals(periods, *, unit_ids=None)`` -> {period id: [UnitTotal]}: only each unit's
+  total, maximum and category, for trends.
 - ``unit_trend(plan, unit)`` -> list[TrendPoint] over the plan's periods.
 - ``completeness(period, *, unit=None, unit_ids=None)`` -> CompletenessReport (live).
 - ``indicator_analytics(plan)`` -> list[ItemStats] with retirement flags.
@@ -35,10 +40,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
 
 from django.db.models import (
     Avg,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -47,9 +54,12 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from units.models import Branch, Unit
@@ -100,6 +110,27 @@ def _label(choices, code):
         return code or ""
 
 
+@lru_cache(maxsize=32)
+def _axis(choices, language) -> tuple[dict, dict]:
+    """(position, label) of each code of a choices class in one language: part labels are
+    translated once per language, not once per part of every row."""
+    return (
+        {code: n for n, code in enumerate(choices.values)},
+        {code: str(label) for code, label in choices.choices},
+    )
+
+
+def _parts(rows, choices) -> tuple:
+    """Stored parts ([code, label, points, max points]) as Parts in the axis' order; a stored
+    label wins, else the choice's label (dimensions have no choices: stored label, by code)."""
+    if choices is None:
+        rows = sorted(rows, key=lambda r: r[0])
+        return tuple(Part(c, label, _d(p), _d(m)) for c, label, p, m in rows)
+    order, names = _axis(choices, get_language())
+    rows = sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[0]))
+    return tuple(Part(c, label or names.get(c, c or ""), _d(p), _d(m)) for c, label, p, m in rows)
+
+
 @dataclass(frozen=True)
 class Part:
     code: str
@@ -147,9 +178,21 @@ class ScoreRow:
     unit_rank: int | None
     grade: str
     tier: str
-    standards: tuple = ()
-    goals: tuple = ()
-    dimensions: tuple = ()
+    # The stored parts, {"standards"|"goals"|"dimensions": [[code, label, points, max]]}:
+    # turned into Parts only when a page reads them (a ranking of 1,500 rows shows none).
+    stored_parts: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def standards(self) -> tuple:
+        return _parts(self.stored_parts.get("standards", ()), Standard)
+
+    @cached_property
+    def goals(self) -> tuple:
+        return _parts(self.stored_parts.get("goals", ()), Goal)
+
+    @cached_property
+    def dimensions(self) -> tuple:
+        return _parts(self.stored_parts.get("dimensions", ()), None)
 
     @property
     def name(self):
@@ -163,11 +206,11 @@ class ScoreRow:
 
     @property
     def grade_label(self):
-        return _label(Grade, self.grade) if self.grade else ""
+        return _axis(Grade, get_language())[1].get(self.grade, self.grade)
 
     @property
     def tier_label(self):
-        return _label(Tier, self.tier) if self.tier else ""
+        return _axis(Tier, get_language())[1].get(self.tier, self.tier)
 
     @property
     def reporting_rate(self) -> Decimal | None:
@@ -179,14 +222,6 @@ class ScoreRow:
 
     @classmethod
     def from_dict(cls, period_id, d: dict) -> ScoreRow:
-        def parts(key, labels):
-            order = {code: n for n, code in enumerate(labels.values)} if labels else {}
-            rows = sorted(d.get(key, []), key=lambda r: (order.get(r[0], len(order)), r[0]))
-            return tuple(
-                Part(code, label or _label(labels, code) if labels else label, _d(p), _d(m))
-                for code, label, p, m in rows
-            )
-
         return cls(
             period_id=period_id,
             unit_id=d["unit_id"],
@@ -219,9 +254,11 @@ class ScoreRow:
             unit_rank=d.get("unit_rank"),
             grade=d.get("grade") or "",
             tier=d.get("tier") or "",
-            standards=parts("standards", Standard),
-            goals=parts("goals", Goal),
-            dimensions=parts("dimensions", None),
+            stored_parts={
+                "standards": d.get("standards", ()),
+                "goals": d.get("goals", ()),
+                "dimensions": d.get("dimensions", ()),
+            },
         )
 
 
@@ -234,62 +271,102 @@ def _share(part, whole) -> Decimal | None:
 # --- the two sources: live rows and snapshots ------------------------------------------------
 
 
-def row_dict(score: PeriodScore) -> dict:
-    """The frozen shape of one score (what a snapshot stores)."""
-    unit = score.unit
-    parts = {"standard": [], "goal": [], "dimension": []}
-    for part in score.parts.all():
-        parts[part.axis].append([part.code, part.label, _s(part.points), _s(part.max_points)])
+# What _live reads of a score: its own columns and its unit's and branch's names, as plain
+# values (model instances with three joined models cost twice as much per row).
+_LIVE_FIELDS = (
+    "period_id",
+    "unit_id",
+    "unit__name",
+    "unit__short_name",
+    "unit__category_id",
+    "unit__category__name",
+    "unit__group_id",
+    "unit__group__name",
+    "branch_id",
+    "branch__name",
+    "branch__member_count",
+    "base",
+    "deduction",
+    "bonus",
+    "total",
+    "max_points",
+    "net_rate",
+    "quarter_mean",
+    "exam",
+    "satisfaction",
+    "satisfaction_sample",
+    "vetoed",
+    "expected",
+    "submitted",
+    "on_time",
+    "rank",
+    "category_rank",
+    "group_rank",
+    "unit_rank",
+    "grade",
+    "tier",
+    "parts",
+)
+
+
+def row_dict(score: dict) -> dict:
+    """The frozen shape of one score (what a snapshot stores), from its _LIVE_FIELDS values."""
+    parts = score["parts"] or {}
     return {
-        "unit_id": unit.pk,
-        "unit": unit.name,
-        "unit_short": unit.short_name,
-        "category_id": unit.category_id,
-        "category": unit.category.name,
-        "group_id": unit.group_id,
-        "group": unit.group.name if unit.group_id else "",
-        "branch_id": score.branch_id,
-        "branch": score.branch.name if score.branch_id else "",
-        "members": score.branch.member_count if score.branch_id else None,
-        "base": _s(score.base),
-        "deduction": _s(score.deduction),
-        "bonus": _s(score.bonus),
-        "total": _s(score.total),
-        "max_points": _s(score.max_points),
-        "net_rate": _s(score.net_rate),
-        "quarter_mean": _s(score.quarter_mean),
-        "exam": _s(score.exam),
-        "satisfaction": _s(score.satisfaction),
-        "satisfaction_sample": score.satisfaction_sample,
-        "vetoed": score.vetoed,
-        "expected": score.expected,
-        "submitted": score.submitted,
-        "on_time": score.on_time,
-        "rank": score.rank,
-        "category_rank": score.category_rank,
-        "group_rank": score.group_rank,
-        "unit_rank": score.unit_rank,
-        "grade": score.grade,
-        "tier": score.tier,
-        "standards": parts["standard"],
-        "goals": parts["goal"],
-        "dimensions": parts["dimension"],
+        "unit_id": score["unit_id"],
+        "unit": score["unit__name"],
+        "unit_short": score["unit__short_name"],
+        "category_id": score["unit__category_id"],
+        "category": score["unit__category__name"],
+        "group_id": score["unit__group_id"],
+        "group": score["unit__group__name"] if score["unit__group_id"] else "",
+        "branch_id": score["branch_id"],
+        "branch": score["branch__name"] if score["branch_id"] else "",
+        "members": score["branch__member_count"] if score["branch_id"] else None,
+        "base": _s(score["base"]),
+        "deduction": _s(score["deduction"]),
+        "bonus": _s(score["bonus"]),
+        "total": _s(score["total"]),
+        "max_points": _s(score["max_points"]),
+        "net_rate": _s(score["net_rate"]),
+        "quarter_mean": _s(score["quarter_mean"]),
+        "exam": _s(score["exam"]),
+        "satisfaction": _s(score["satisfaction"]),
+        "satisfaction_sample": score["satisfaction_sample"],
+        "vetoed": score["vetoed"],
+        "expected": score["expected"],
+        "submitted": score["submitted"],
+        "on_time": score["on_time"],
+        "rank": score["rank"],
+        "category_rank": score["category_rank"],
+        "group_rank": score["group_rank"],
+        "unit_rank": score["unit_rank"],
+        "grade": score["grade"],
+        "tier": score["tier"],
+        "standards": parts.get("standard", []),
+        "goals": parts.get("goal", []),
+        "dimensions": parts.get("dimension", []),
     }
 
 
-def _live(period_ids, *, branches: bool | None, unit_ids=None, branch_ids=None):
-    """Live rows as dictionaries: two queries (rows with units, then their parts)."""
-    scores = PeriodScore.objects.filter(period_id__in=list(period_ids)).select_related(
-        "unit", "unit__category", "unit__group", "branch"
-    )
+def _live(
+    period_ids, *, branches: bool | None, unit_ids=None, branch_ids=None, category=None, group=None
+):
+    """Live rows as dictionaries: one query (rows with their units' and branches' names and
+    their parts)."""
+    scores = PeriodScore.objects.filter(period_id__in=list(period_ids))
     if branches is not None:
         scores = scores.filter(branch__isnull=not branches)
     if unit_ids is not None:
         scores = scores.filter(unit_id__in=list(unit_ids))
     if branch_ids is not None:
         scores = scores.filter(branch_id__in=list(branch_ids))
-    scores = scores.prefetch_related("parts").order_by("rank", "unit__name", "pk")
-    return [(s.period_id, row_dict(s)) for s in scores]
+    if category:
+        scores = scores.filter(unit__category_id=category)
+    if group:
+        scores = scores.filter(unit__group_id=group)
+    scores = scores.order_by("rank", "unit__name", "pk").values(*_LIVE_FIELDS)
+    return [(s["period_id"], row_dict(s)) for s in scores]
 
 
 def live_payload(period: Period) -> dict:
@@ -311,9 +388,13 @@ class Source:
     reason: str = ""
 
 
-def _snapshots(period_ids, revision=None) -> dict:
-    """period id -> the latest (or the asked) snapshot, one query."""
-    snaps = ScoreSnapshot.objects.filter(period_id__in=list(period_ids))
+def _snapshots(period_ids, revision=None, key=None) -> dict:
+    """period id -> the latest (or the asked) snapshot, one query. Only the rows under key
+    ("units" or "branches") are read, as ``snap.rows``: a snapshot holds every branch with
+    its parts, and a page of units has no use for them."""
+    snaps = ScoreSnapshot.objects.filter(period_id__in=list(period_ids)).defer("data")
+    if key is not None:
+        snaps = snaps.annotate(rows=KeyTransform(key, "data"))
     if revision is not None:
         snaps = snaps.filter(revision=revision)
     else:
@@ -326,16 +407,35 @@ def _snapshots(period_ids, revision=None) -> dict:
     return {s.period_id: s for s in snaps}
 
 
-def rows_for(periods, *, branches=False, unit_ids=None, branch_ids=None, revision=None) -> dict:
-    """period id -> (Source, [ScoreRow]) for several periods; at most three queries."""
+def rows_for(
+    periods,
+    *,
+    branches=False,
+    unit_ids=None,
+    branch_ids=None,
+    revision=None,
+    category=None,
+    group=None,
+) -> dict:
+    """period id -> (Source, [ScoreRow]) for several periods; at most two queries.
+    category and group (model or id) narrow to the units of one category or group."""
     periods = list(periods)
-    snaps = _snapshots([p.pk for p in periods], revision) if periods else {}
+    category, group = _id(category), _id(group)
+    key = "branches" if branches else "units"
+    # source_of asks for no unit at all: no snapshot rows to read either.
+    wanted_key = None if unit_ids is not None and not unit_ids else key
+    snaps = _snapshots([p.pk for p in periods], revision, wanted_key) if periods else {}
     out = {}
     live_ids = [p.pk for p in periods if p.pk not in snaps]
     live = defaultdict(list)
     if live_ids:
         for period_id, d in _live(
-            live_ids, branches=branches, unit_ids=unit_ids, branch_ids=branch_ids
+            live_ids,
+            branches=branches,
+            unit_ids=unit_ids,
+            branch_ids=branch_ids,
+            category=category,
+            group=group,
         ):
             live[period_id].append(ScoreRow.from_dict(period_id, d))
     wanted_units = None if unit_ids is None else set(unit_ids)
@@ -345,15 +445,59 @@ def rows_for(periods, *, branches=False, unit_ids=None, branch_ids=None, revisio
         if snap is None:
             out[period.pk] = (Source(False, None), live[period.pk])
             continue
-        key = "branches" if branches else "units"
         rows = [
             ScoreRow.from_dict(period.pk, d)
-            for d in snap.data.get(key, [])
+            for d in (getattr(snap, "rows", None) or [])
             if (wanted_units is None or d["unit_id"] in wanted_units)
             and (wanted_branches is None or d.get("branch_id") in wanted_branches)
+            and (not category or d["category_id"] == category)
+            and (not group or d.get("group_id") == group)
         ]
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit_name, r.branch_name))
         out[period.pk] = (Source(True, snap.revision, snap.created_at, snap.reason), rows)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTotal:
+    """A unit's total in one period, for trends that need nothing else of the row."""
+
+    unit_id: int
+    category_name: str
+    total: Decimal
+    max_points: Decimal
+
+    @property
+    def rate(self) -> Decimal:
+        if not self.max_points:
+            return ZERO
+        return (self.total * HUNDRED / self.max_points).quantize(CENT, ROUND_HALF_UP)
+
+
+def unit_totals(periods, *, unit_ids=None) -> dict:
+    """period id -> [UnitTotal] of its units (the published snapshot's figures, as rows_for
+    gives them, for a published period); two queries, no parts read."""
+    periods = list(periods)
+    if not periods:
+        return {}
+    snaps = _snapshots([p.pk for p in periods], key="units")
+    out = {p.pk: [] for p in periods}
+    live_ids = [p.pk for p in periods if p.pk not in snaps]
+    if live_ids:
+        scores = PeriodScore.objects.filter(period_id__in=live_ids, branch__isnull=True)
+        if unit_ids is not None:
+            scores = scores.filter(unit_id__in=list(unit_ids))
+        for period_id, unit_id, category, total, max_points in scores.values_list(
+            "period_id", "unit_id", "unit__category__name", "total", "max_points"
+        ).order_by():
+            out[period_id].append(UnitTotal(unit_id, category, _d(total), _d(max_points)))
+    wanted = None if unit_ids is None else set(unit_ids)
+    for period_id, snap in snaps.items():
+        out[period_id] = [
+            UnitTotal(d["unit_id"], d["category"], _d(d["total"]), _d(d["max_points"]))
+            for d in (snap.rows or [])
+            if wanted is None or d["unit_id"] in wanted
+        ]
     return out
 
 
@@ -371,12 +515,8 @@ def _id(obj):
 def period_ranking(period, *, category=None, group=None, unit_ids=None, revision=None):
     """Units of a period by rank (ties share a rank: 1, 1, 3). category and group filter
     (model or id); unit_ids narrows to what a user may see."""
-    _source, rows = rows_for([period], unit_ids=unit_ids, revision=revision)[period.pk]
-    if category:
-        rows = [r for r in rows if r.category_id == _id(category)]
-    if group:
-        rows = [r for r in rows if r.group_id == _id(group)]
-    return rows
+    data = rows_for([period], unit_ids=unit_ids, revision=revision, category=category, group=group)
+    return data[period.pk][1]
 
 
 def unit_score(period, unit, *, revision=None) -> ScoreRow | None:
@@ -457,7 +597,7 @@ def _period_key(period):
 # --- completeness ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompletenessRow:
     unit_id: int
     unit_name: str
@@ -512,16 +652,25 @@ def completeness(period, *, unit=None, unit_ids=None) -> CompletenessReport:
     from ..services.scoring import SUBMITTED_STATES, catalogue_for
 
     catalogue = catalogue_for(period)
-    units = Unit.objects.filter(active=True).select_related("category")
+    units = Unit.objects.filter(active=True)
     if unit is not None:
         units = units.filter(pk=_id(unit))
     if unit_ids is not None:
         units = units.filter(pk__in=list(unit_ids))
-    units = list(units.order_by("category__sort_order", "name"))
-    ids = [u.pk for u in units]
-    branches = list(
-        Branch.objects.filter(active=True, unit_id__in=ids).order_by("unit__name", "name")
+    # Plain tuples, not model instances: a province has 1,500 branches.
+    units = list(
+        units.order_by("category__sort_order", "name").values_list(
+            "pk", "name", "short_name", "category_id", named=True
+        )
     )
+    ids = [u.pk for u in units]
+    by_unit = defaultdict(list)  # unit id -> [(branch id, name)]
+    for pk, unit_id, name in (
+        Branch.objects.filter(active=True, unit_id__in=ids)
+        .order_by("unit__name", "name")
+        .values_list("pk", "unit_id", "name")
+    ):
+        by_unit[unit_id].append((pk, name))
     counts = {}
     if catalogue.items:
         submitted = Q(status__in=SUBMITTED_STATES)
@@ -534,32 +683,30 @@ def completeness(period, *, unit=None, unit_ids=None) -> CompletenessReport:
                 submitted=Count("pk", filter=submitted),
                 on_time=Count("pk", filter=submitted & Q(is_late=False)),
             )
+            .values_list("unit_id", "branch_id", "submitted", "on_time")
             .order_by()
         ):
-            counts[(row["unit_id"], row["branch_id"])] = row
+            counts[row[:2]] = row[2:]
 
-    def row_for(u, b, expected):
-        got = counts.get((u.pk, b.pk if b else None), {})
-        sub = min(got.get("submitted", 0), expected)
+    def row_for(u, branch_id, branch_name, expected):
+        submitted, on_time = counts.get((u.pk, branch_id), (0, 0))
+        sub = min(submitted, expected)
         return CompletenessRow(
             u.pk,
             u.name,
-            b.pk if b else None,
-            b.name if b else "",
+            branch_id,
+            branch_name,
             expected,
             sub,
-            min(got.get("on_time", 0), sub),
+            min(on_time, sub),
             u.short_name,
         )
 
-    by_unit = defaultdict(list)
-    for b in branches:
-        by_unit[b.unit_id].append(b)
     unit_rows, branch_rows = [], []
     for u in units:
         per_branch = len(catalogue.expected(u.category_id, Indicator.Level.BRANCH))
-        rows = [row_for(u, b, per_branch) for b in by_unit[u.pk]]
-        own = row_for(u, None, len(catalogue.expected(u.category_id, Indicator.Level.UNIT)))
+        rows = [row_for(u, pk, name, per_branch) for pk, name in by_unit[u.pk]]
+        own = row_for(u, None, "", len(catalogue.expected(u.category_id, Indicator.Level.UNIT)))
         branch_rows.extend(rows)
         unit_rows.append(
             CompletenessRow(
@@ -628,6 +775,7 @@ class Explanation:
     notes: list = field(default_factory=list)
     computed_total: Decimal = ZERO
     live_total: Decimal | None = None  # the live row's total (differs after a correction)
+    source: Source | None = None  # where row comes from: live, or a published revision
 
     @property
     def adds_up(self) -> bool:
@@ -652,13 +800,14 @@ def unit_score_explanation(period, unit) -> Explanation:
     """
     from ..services import scoring
 
-    row = unit_score(period, unit)
+    source, rows = rows_for([period], unit_ids=[_id(unit)])[_id(period)]
+    row = rows[0] if rows else None
     period = Period.objects.select_related("plan").get(pk=_id(period))
     plan = period.plan
     rule = scoring.grading_rule(plan)
     catalogue = scoring.catalogue_for(period)
     is_composite = period.kind in scoring.COMPOSITES
-    exp = Explanation(row=row, composite=is_composite)
+    exp = Explanation(row=row, composite=is_composite, source=source)
     exp.aggregation_label = plan.get_unit_aggregation_display()
     unit_id = _id(unit)
     live = PeriodScore.objects.filter(period=period, unit_id=unit_id, branch__isnull=True).first()
@@ -707,6 +856,7 @@ def _item_lines(period, unit_id, catalogue) -> list[ItemLine]:
         .values("indicator_id", "branch__name", "self_score", "reviewer_score", "pts")
         .order_by("branch__name", "indicator__position", "indicator__code")
     )
+    kinds = _axis(Indicator.Kind, get_language())[1]
     lines = []
     for r in rows:
         m = catalogue.items[r["indicator_id"]]
@@ -726,7 +876,7 @@ def _item_lines(period, unit_id, catalogue) -> list[ItemLine]:
                 m.code,
                 m.name,
                 m.kind,
-                _label(Indicator.Kind, m.kind),
+                kinds.get(m.kind, m.kind or ""),
                 m.dimension_name,
                 r["branch__name"] or "",
                 _d(r["self_score"]),
@@ -1161,12 +1311,11 @@ def cycle_result(cycle) -> CycleResult:
 
 def scored_periods():
     """Periods that have scores (live or published), newest first, one query."""
-    return (
-        Period.objects.filter(Q(scores__isnull=False) | Q(snapshots__isnull=False))
-        .select_related("plan")
-        .distinct()
-        .order_by("-plan__year", "-opens_on")
+    # EXISTS, not a join: a join reads every score row of every period, then DISTINCT.
+    scored = Exists(PeriodScore.objects.filter(period=OuterRef("pk"))) | Exists(
+        ScoreSnapshot.objects.filter(period=OuterRef("pk"))
     )
+    return Period.objects.filter(scored).select_related("plan").order_by("-plan__year", "-opens_on")
 
 
 def default_period():
@@ -1204,3 +1353,110 @@ def quota_limit(ranked: int, quota) -> int | None:
     if quota is None:
         return None
     return math.floor(ranked * Decimal(quota) / HUNDRED)
+
+
+# --- per item over a unit's branches (the unit scorecard) ------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One item a unit is asked for: the unit's figure and, for branch items, how its
+    branches did (the unit scorecard's per-indicator table)."""
+
+    code: str
+    name: str
+    dimension: str
+    kind: str  # Indicator.Kind
+    unit_level: bool
+    max_points: Decimal | None  # effective points (regular items), the cap (bonus items)
+    points: Decimal  # the unit's figure (deductions negative)
+    low: Decimal | None  # the lowest and the highest branch; None on unit-level items
+    high: Decimal | None
+    asked: int  # branches asked (1 on unit-level items: the unit itself)
+    submitted: int
+    full: int  # at full marks
+    vetoes: int  # veto items: how many triggered it
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.max_points:
+            return None
+        return (self.points * 100 / self.max_points).quantize(Decimal("0.1"))
+
+
+def item_summaries(
+    period: Period, units, branches_of: dict, aggregation: str
+) -> dict[int, list[ItemSummary]]:
+    """unit id -> each item its category is asked in ``period``, in the catalogue's order.
+
+    A branch item's unit figure combines the branches' points with the weights the engine
+    combines the unit's score with (``combine_weights``: mean or by party members); a
+    branch without an accepted answer counts 0, as in the engine. A unit-level item's figure
+    is the unit's own points. The catalogue, then ONE grouped query over the units'
+    submissions (by unit, branch and item) whatever the number of branches."""
+    from ..services import scoring
+
+    catalogue = scoring.catalogue_for(period)
+    if not catalogue.items:
+        return {}
+    units = list(units)
+    accepted = Q(status=Submission.Status.ACCEPTED)
+    found = {
+        (r["unit_id"], r["branch_id"], r["indicator_id"]): r
+        for r in Submission.objects.filter(
+            period=period,
+            unit_id__in=[u.pk for u in units],
+            indicator_id__in=list(catalogue.items),
+        )
+        .annotate(pts=scoring.item_points_expression(catalogue))
+        .values("unit_id", "branch_id", "indicator_id")
+        .annotate(
+            points=Sum("pts", filter=accepted),
+            submitted=Count("pk", filter=Q(status__in=scoring.SUBMITTED_STATES)),
+            full=Count("pk", filter=accepted & Q(reviewer_score__gte=F("indicator__max_score"))),
+            vetoes=Count("pk", filter=accepted & scoring.VETO_TRIGGER),
+        )
+        .order_by()
+    }
+    out = {}
+    for unit in units:
+        weights = scoring.combine_weights(branches_of.get(unit.pk, []), aggregation)
+        lines = []
+        for m in catalogue.items.values():
+            if not m.applies_to(unit.category_id):
+                continue
+            unit_level = m.level == Indicator.Level.UNIT
+            targets = [(None, Decimal(1))] if unit_level else list(weights.items())
+            rows = [found.get((unit.pk, b, m.id)) or {} for b, _w in targets]
+            points = [Decimal(r.get("points") or 0) for r in rows]
+            weighted = sum((p * w for p, (_b, w) in zip(points, targets, strict=True)), ZERO)
+            # Deductions read negative; negated after rounding, so none reads -0.00.
+            shown = (
+                (lambda v: ZERO - scoring.q(v)) if m.kind == Indicator.Kind.DEDUCTION else scoring.q
+            )
+            spread = sorted(shown(p) for p in points)
+            if m.kind in scoring.REGULAR_KINDS:
+                max_points = scoring.q(m.effective)
+            elif m.kind == Indicator.Kind.BONUS and m.max_score > 0:
+                max_points = scoring.q(m.max_score)
+            else:
+                max_points = None
+            lines.append(
+                ItemSummary(
+                    code=m.code,
+                    name=m.name,
+                    dimension=m.dimension_name or _("其他"),
+                    kind=m.kind,
+                    unit_level=unit_level,
+                    max_points=max_points,
+                    points=shown(weighted),
+                    low=None if unit_level or not spread else spread[0],
+                    high=None if unit_level or not spread else spread[-1],
+                    asked=len(rows),
+                    submitted=sum(r.get("submitted", 0) for r in rows),
+                    full=sum(r.get("full", 0) for r in rows),
+                    vetoes=sum(r.get("vetoes", 0) for r in rows),
+                )
+            )
+        out[unit.pk] = lines
+    return out

@@ -214,18 +214,32 @@ def submission_detail(user, pk) -> QuerySet:
 
 def branch_progress(period, branches) -> list:
     """Each branch with items expected, submitted, accepted, returned and late (a fixed
-    number of queries: one per unit category for the item count, one for the branches)."""
-    branches = branches.filter(active=True).select_related("unit", "unit__category")
-    in_period = Q(submissions__period=period)
+    number of queries: the branches, one grouped count over the period's submissions, and
+    one per unit category for the item count)."""
     rows = list(
-        branches.annotate(
-            n_done=Count("submissions", filter=in_period & Q(submissions__status__in=DONE)),
-            n_accepted=Count("submissions", filter=in_period & Q(submissions__status="accepted")),
-            n_returned=Count("submissions", filter=in_period & Q(submissions__status="returned")),
-            n_draft=Count("submissions", filter=in_period & Q(submissions__status="draft")),
-            n_late=Count("submissions", filter=in_period & Q(submissions__is_late=True)),
-        ).order_by("unit__name", "name")
+        branches.filter(active=True)
+        .select_related("unit", "unit__category")
+        .order_by("unit__name", "name")
     )
+    # Grouped over the period's submissions (its index), not joined from the branches:
+    # the join would read every period's submissions of every branch.
+    counts = {
+        row["branch_id"]: row
+        for row in Submission.objects.filter(period=period, branch_id__in=[b.pk for b in rows])
+        .values("branch_id")
+        .annotate(
+            n_done=Count("pk", filter=Q(status__in=DONE)),
+            n_accepted=Count("pk", filter=Q(status="accepted")),
+            n_returned=Count("pk", filter=Q(status="returned")),
+            n_draft=Count("pk", filter=Q(status="draft")),
+            n_late=Count("pk", filter=Q(is_late=True)),
+        )
+        .order_by()
+    }
+    for branch in rows:
+        found = counts.get(branch.pk, {})
+        for name in ("n_done", "n_accepted", "n_returned", "n_draft", "n_late"):
+            setattr(branch, name, found.get(name, 0))
     expected = {}
     for branch in rows:
         category = branch.unit.category
@@ -239,7 +253,7 @@ def branch_progress(period, branches) -> list:
 def unit_progress(period, user) -> list:
     """The open period's progress per unit: completeness and timeliness."""
     rows = branch_progress(period, branches_visible_to(user))
-    units = {u.pk: u for u in units_visible_to(user).filter(active=True)}
+    units = {u.pk: u for u in units_visible_to(user).filter(active=True).select_related("category")}
     result = OrderedDict()
     for branch in rows:
         unit = units.get(branch.unit_id)

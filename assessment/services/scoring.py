@@ -53,6 +53,7 @@ The rules (see docs/scoring.md for a worked example):
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections import defaultdict
@@ -72,8 +73,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Abs, Greatest, Least, Round
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.bulk import insert_rows
 from units.models import Branch, Unit
 from units.workflow import TransitionNotAllowed, check_transition
 
@@ -86,7 +89,6 @@ from ..models import (
     NegativeListEntry,
     Period,
     PeriodScore,
-    ScorePart,
     ScoreSnapshot,
     Submission,
     Tier,
@@ -117,7 +119,6 @@ SUBMITTED_STATES = (
 )
 NO_DIMENSION = 0  # pseudo dimension of deduction items that sit outside any dimension
 POINTS = DecimalField(max_digits=14, decimal_places=4)
-BATCH = 2000  # rows per INSERT (the backend lowers it where statements are capped)
 
 
 class ScoringError(Exception):
@@ -171,13 +172,64 @@ class Catalogue:
 
     items: dict = field(default_factory=dict)  # id -> ItemMeta
     dimensions: dict = field(default_factory=dict)  # id -> (code, name, standard)
+    _memo: dict = field(default_factory=dict, repr=False)
 
     def expected(self, category_id, level) -> list[ItemMeta]:
-        return [m for m in self.items.values() if m.level == level and m.applies_to(category_id)]
+        key = ("expected", category_id, level)
+        if key not in self._memo:
+            self._memo[key] = [
+                m for m in self.items.values() if m.level == level and m.applies_to(category_id)
+            ]
+        return self._memo[key]
 
     def maxima(self, category_id, level) -> dict:
         """{("standard"|"goal"|"dimension", code): max points} and ("total", "") for the
-        regular items a category is asked at a level."""
+        regular items a category is asked at a level. Shared between calls: do not change."""
+        key = ("maxima", category_id, level)
+        if key not in self._memo:
+            self._memo[key] = self._maxima(category_id, level)
+        return self._memo[key]
+
+    def combined_maxima(self, category_id, with_branches: bool) -> dict:
+        """A unit's maxima: its branches' items (when it has branches) and its own."""
+        key = ("combined", category_id, with_branches)
+        if key not in self._memo:
+            out: dict = defaultdict(lambda: ZERO)
+            parts = [self.maxima(category_id, Indicator.Level.UNIT)]
+            if with_branches:
+                parts.insert(0, self.maxima(category_id, Indicator.Level.BRANCH))
+            for part in parts:
+                for k, v in part.items():
+                    out[k] += v
+            self._memo[key] = out
+        return self._memo[key]
+
+    def label(self, axis: str, key) -> tuple[str, str]:
+        """(code, label) of a standard or goal code, or of a dimension id."""
+        if axis != "dimension":
+            return key, ""
+        code, name, _standard = self.dimensions.get(key, ("", "", ""))
+        return code, name[:200]
+
+    def layout(self, maxima: dict) -> dict:
+        """{axis: [(key, code, label, max points as text), …] sorted by code} for a maxima
+        dict this catalogue returned (memoised with it, so the id stays its own)."""
+        memo_key = ("layout", id(maxima))
+        if memo_key not in self._memo:
+            layout = {}
+            for axis in ("standard", "goal", "dimension"):
+                rows = []
+                for (a, key), most in maxima.items():
+                    if a != axis or not key:
+                        continue
+                    code, label = self.label(axis, key)
+                    if code:
+                        rows.append((key, code, label, _text(most)))
+                layout[axis] = sorted(rows, key=lambda r: r[1])
+            self._memo[memo_key] = (maxima, layout)  # holding maxima keeps its id unique
+        return self._memo[memo_key][1]
+
+    def _maxima(self, category_id, level) -> dict:
         out: dict = defaultdict(lambda: ZERO)
         for m in self.expected(category_id, level):
             if m.kind not in REGULAR_KINDS or m.effective is None:
@@ -243,26 +295,32 @@ def item_points_expression(catalogue: Catalogue):
 
     Regular: round(clamp(score, 0, max) × effective / max, 2); bonus: clamp(score, 0, max);
     deduction: min(|score|, max) (no cap when max is 0); veto and unknown items: 0.
+    Items sharing a rule (kind, full marks, factor) share one WHEN: a system has ~70 items
+    but a handful of rules, and the database evaluates the WHENs in turn for every row.
     """
-    whens = []
-    score = F("reviewer_score")
+    rules = defaultdict(list)
     for m in catalogue.items.values():
         if m.kind in REGULAR_KINDS and m.max_score > 0 and m.effective is not None:
-            clamped = Least(Greatest(score, Value(ZERO)), Value(m.max_score))
-            # One factor per item (effective ÷ full marks): no division in SQL, where
+            rules[("regular", m.max_score, m.factor)].append(m.id)
+        elif m.kind in (Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION):
+            rules[(m.kind, m.max_score, None)].append(m.id)
+    whens = []
+    score = F("reviewer_score")
+    for (kind, max_score, factor), ids in rules.items():
+        if kind == "regular":
+            clamped = Least(Greatest(score, Value(ZERO)), Value(max_score))
+            # One factor per rule (effective ÷ full marks): no division in SQL, where
             # SQLite would divide integers as integers.
-            then = Round(clamped * Value(m.factor), 2)
-        elif m.kind == Indicator.Kind.BONUS:
+            then = Round(clamped * Value(factor), 2)
+        elif kind == Indicator.Kind.BONUS:
             then = Greatest(score, Value(ZERO))
-            if m.max_score > 0:
-                then = Least(then, Value(m.max_score))
-        elif m.kind == Indicator.Kind.DEDUCTION:
-            then = Abs(score)
-            if m.max_score > 0:
-                then = Least(then, Value(m.max_score))
+            if max_score > 0:
+                then = Least(then, Value(max_score))
         else:
-            continue
-        whens.append(When(indicator_id=m.id, then=then))
+            then = Abs(score)
+            if max_score > 0:
+                then = Least(then, Value(max_score))
+        whens.append(When(indicator_id__in=ids, then=then))
     if not whens:
         return Value(ZERO, output_field=POINTS)
     return Case(*whens, default=Value(ZERO), output_field=POINTS)
@@ -309,18 +367,18 @@ class Result:
 def settle(regular: dict, deductions: dict, bonus_raw: Decimal, cap: Decimal) -> Result:
     """Apply deductions per dimension with the floor at zero, then the capped bonus."""
     nets, applied = {}, {}
+    base = subtotal = deduction = ZERO
     for dim in set(regular) | set(deductions):
         if dim == NO_DIMENSION:
             continue
         reg = q(regular.get(dim, ZERO))
         taken = min(q(deductions.get(dim, ZERO)), reg)
         nets[dim], applied[dim] = reg - taken, taken
-    subtotal = sum(nets.values(), ZERO)
+        base, subtotal, deduction = base + reg, subtotal + reg - taken, deduction + taken
     loose = min(q(deductions.get(NO_DIMENSION, ZERO)), subtotal)
     if loose:
         applied[NO_DIMENSION] = loose
-    base = sum((q(regular.get(d, ZERO)) for d in nets), ZERO)
-    deduction = sum(applied.values(), ZERO)
+        deduction += loose
     bonus = min(q(bonus_raw), q(cap))
     return Result(base, deduction, bonus, base - deduction + bonus, nets, applied)
 
@@ -396,26 +454,24 @@ def composite(weights: list, rule: GradingRule) -> Decimal:
 # --- the plan's vetoes -----------------------------------------------------------------------
 
 
-def plan_vetoes(plan: AnnualPlan) -> tuple[set, set]:
+def plan_vetoes(plan: AnnualPlan, unit_ids=None) -> tuple[set, set]:
     """(unit ids, branch ids) vetoed in the plan's year: accepted veto items with a number or
-    score above zero in any of its periods, plus negative-list vetoes. Two queries."""
+    score above zero in any of its periods, plus negative-list vetoes. Two queries; only
+    the given units' when ``unit_ids`` is given."""
     units, branches = set(), set()
-    rows = (
-        Submission.objects.filter(
-            VETO_TRIGGER, period__plan=plan, status=Submission.Status.ACCEPTED
-        )
-        .values_list("unit_id", "branch_id")
-        .distinct()
+    rows = Submission.objects.filter(
+        VETO_TRIGGER, period__plan=plan, status=Submission.Status.ACCEPTED
     )
+    negative = NegativeListEntry.objects.filter(plan=plan, effect=NegativeListEntry.Effect.VETO)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+        negative = negative.filter(unit_id__in=list(unit_ids))
+    rows = rows.values_list("unit_id", "branch_id").distinct()
     for unit_id, branch_id in rows:
         units.add(unit_id)
         if branch_id:
             branches.add(branch_id)
-    units.update(
-        NegativeListEntry.objects.filter(
-            plan=plan, effect=NegativeListEntry.Effect.VETO
-        ).values_list("unit_id", flat=True)
-    )
+    units.update(negative.values_list("unit_id", flat=True))
     return units, branches
 
 
@@ -449,13 +505,20 @@ def satisfaction_for(period: Period, unit_ids) -> dict:
 # --- recompute -------------------------------------------------------------------------------
 
 
-def _aggregate(period: Period, catalogue: Catalogue):
-    """ONE grouped query over accepted submissions of the period."""
+def _of_units(queryset, unit_ids):
+    return queryset if unit_ids is None else queryset.filter(unit_id__in=list(unit_ids))
+
+
+def _aggregate(period: Period, catalogue: Catalogue, unit_ids=None):
+    """ONE grouped query over accepted submissions of the period (of some units)."""
     return (
-        Submission.objects.filter(
-            period=period,
-            status=Submission.Status.ACCEPTED,
-            indicator_id__in=list(catalogue.items),
+        _of_units(
+            Submission.objects.filter(
+                period=period,
+                status=Submission.Status.ACCEPTED,
+                indicator_id__in=list(catalogue.items),
+            ),
+            unit_ids,
         )
         .annotate(dim=dimension_expression(catalogue), pts=item_points_expression(catalogue))
         .values(
@@ -471,11 +534,14 @@ def _aggregate(period: Period, catalogue: Catalogue):
     )
 
 
-def _counts(period: Period, catalogue: Catalogue):
+def _counts(period: Period, catalogue: Catalogue, unit_ids=None):
     """ONE grouped query: submitted and on-time items per (unit, branch)."""
     submitted = Q(status__in=SUBMITTED_STATES)
     return (
-        Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items))
+        _of_units(
+            Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items)),
+            unit_ids,
+        )
         .values("unit_id", "branch_id")
         .annotate(
             submitted=Count("pk", filter=submitted),
@@ -485,83 +551,113 @@ def _counts(period: Period, catalogue: Catalogue):
     )
 
 
-def _tallies(period, catalogue):
+def _tallies(period, catalogue, unit_ids=None):
     tallies: dict = defaultdict(Tally)  # (unit id, branch id or None) -> Tally
-    for row in _aggregate(period, catalogue):
-        tally = tallies[(row["unit_id"], row["branch_id"])]
-        kind, points = row["indicator__kind"], Decimal(row["points"] or 0)
-        if row["vetoes"]:
+    rows = _aggregate(period, catalogue, unit_ids).values_list(
+        "unit_id",
+        "branch_id",
+        "dim",
+        "indicator__kind",
+        "indicator__standard",
+        "indicator__goal",
+        "points",
+        "vetoes",
+    )
+    for unit_id, branch_id, dim, kind, standard, goal, points, vetoes in rows:
+        tally = tallies[(unit_id, branch_id)]
+        points = Decimal(points or 0)
+        if vetoes:
             tally.veto = True
         if kind in REGULAR_KINDS:
-            tally.regular[row["dim"]] += points
-            tally.standards[row["indicator__standard"]] += points
-            tally.goals[row["indicator__goal"]] += points
+            tally.regular[dim] += points
+            tally.standards[standard] += points
+            tally.goals[goal] += points
         elif kind == Indicator.Kind.DEDUCTION:
-            tally.deductions[row["dim"]] += points
+            tally.deductions[dim] += points
         elif kind == Indicator.Kind.BONUS:
             tally.bonus += points
     return tallies
 
 
-PART_FIELDS = ("score", "axis", "code", "label", "points", "max_points")
+def _text(value: Decimal) -> str:
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _part_rows(score_id: int, values: dict, maxima: dict, catalogue: Catalogue):
-    """The long table of one score: points and maxima per standard, goal and dimension, as
-    (score id, axis, code, label, points, max points) tuples in PART_FIELDS order."""
-    parts = []
-    for axis in ("standard", "goal"):
-        codes = set(values[axis]) | {code for (a, code) in maxima if a == axis}
-        for code in sorted(c for c in codes if c):
-            parts.append(
-                (
-                    score_id,
-                    axis,
-                    code,
-                    "",
-                    q(values[axis].get(code, ZERO)),
-                    q(maxima.get((axis, code), ZERO)),
-                )
-            )
-    dims = set(values["dimension"]) | {d for (a, d) in maxima if a == "dimension"}
-    for dim in dims:
-        code, name, _standard = catalogue.dimensions.get(dim, ("", "", ""))
-        if not code:
-            continue
-        parts.append(
-            (
-                score_id,
-                "dimension",
-                code,
-                name[:200],
-                q(values["dimension"].get(dim, ZERO)),
-                q(maxima.get(("dimension", dim), ZERO)),
-            )
-        )
+ZERO_TEXT = _text(ZERO)
+
+
+def _parts(values: dict, maxima: dict, catalogue: Catalogue) -> dict:
+    """A score's points and maxima per standard, goal and dimension, in the JSON shape of
+    ``PeriodScore.parts``: {axis: [[code, label, points, max points], …]}, sorted by code.
+    Every code of the maxima is listed, plus any the values have beyond them."""
+    layout = catalogue.layout(maxima)
+    parts = {}
+    for axis in ("standard", "goal", "dimension"):
+        got = values[axis]
+        entries = [
+            [code, label, _text(got[key]) if key in got else ZERO_TEXT, most]
+            for key, code, label, most in layout[axis]
+        ]
+        extra = [key for key in got if key and (axis, key) not in maxima]
+        if extra:
+            for key in extra:
+                code, label = catalogue.label(axis, key)
+                if code:
+                    entries.append([code, label, _text(got[key]), ZERO_TEXT])
+            entries.sort()
+        parts[axis] = entries
     return parts
 
 
-def _insert_parts(rows: list) -> None:
-    """Multi-row INSERTs of ScorePart tuples, BATCH rows a statement (fewer where the
-    backend caps the parameters of a statement). The ORM's bulk_create would build and
-    compile a model instance per row, which is most of the write time at this volume; the
-    values here are already what the fields store (plain text, 0.01-quantised decimals)."""
-    if not rows:
-        return
+@dataclass(slots=True)
+class Computed:
+    """One score row as computed, before it is written (PeriodScore's columns)."""
+
+    period_id: int
+    unit_id: int
+    branch_id: int | None
+    base: Decimal
+    deduction: Decimal
+    bonus: Decimal
+    total: Decimal
+    max_points: Decimal
+    net_rate: Decimal
+    vetoed: bool
+    expected: int
+    submitted: int
+    on_time: int
+    parts: dict
+    quarter_mean: Decimal | None = None
+    exam: Decimal | None = None
+    satisfaction: Decimal | None = None
+    satisfaction_sample: int | None = None
+    rank: int | None = None
+    category_rank: int | None = None
+    group_rank: int | None = None
+    unit_rank: int | None = None
+    grade: str = ""
+    tier: str = ""
+
+
+def _insert_scores(rows: list) -> None:
+    """Write computed scores without a model instance per row (``units.bulk``): the values
+    are already what the columns store (0.01-quantised decimals, the parts as JSON text)."""
     connection = transaction.get_connection()
-    fields = [ScorePart._meta.get_field(name) for name in PART_FIELDS]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    head = f"INSERT INTO {quote(ScorePart._meta.db_table)} ({columns}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, rows)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            cursor.execute(
-                head + ", ".join([one] * len(chunk)),
-                [value for row in chunk for value in row],
-            )
+    # computed_at is set here, as auto_now would.
+    fields = [f for f in PeriodScore._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def values(row):
+        for name in names:
+            if name == "computed_at":
+                yield now
+            elif name == "parts":
+                yield json.dumps(row.parts, ensure_ascii=False)
+            else:
+                yield getattr(row, name)
+
+    insert_rows(PeriodScore, fields, (tuple(values(row)) for row in rows))
 
 
 def _add(target: dict, source: dict, weight=Decimal(1)):
@@ -576,20 +672,100 @@ def recompute_period(period: Period, *, cascade: bool = True) -> int:
     period = Period.objects.select_related("plan").get(pk=period.pk)
     written = _recompute_one(period)
     if cascade and period.kind in QUARTERS:
-        for other in Period.objects.filter(
-            plan_id=period.plan_id, kind__in=list(COMPOSITES)
-        ).select_related("plan"):
+        for other in _composites_of(period):
             written += _recompute_one(other)
     return written
 
 
-def _recompute_one(period: Period) -> int:
+@transaction.atomic
+def recompute_units(period: Period, unit_ids, *, cascade: bool = False) -> int:
+    """Recompute some units' rows (the unit's and its branches') in one period, and with
+    cascade their rows in the plan's composites; every period touched is re-ranked, so the
+    other rows' ranks, grades and tiers follow. The rows are those ``recompute_period``
+    would write. A handful of statements, whatever the size of the period: what one review
+    needs (a whole quarter of a province is ~1,650 rows and ~50,000 submissions)."""
+    period = Period.objects.select_related("plan").get(pk=period.pk)
+    unit_ids = set(unit_ids)
+    written = _recompute_one(period, unit_ids=unit_ids)
+    if cascade and period.kind in QUARTERS:
+        for other in _composites_of(period):
+            written += _recompute_one(other, unit_ids=unit_ids)
+    return written
+
+
+def _composites_of(period: Period):
+    return Period.objects.filter(plan_id=period.plan_id, kind__in=list(COMPOSITES)).select_related(
+        "plan"
+    )
+
+
+RANK_FIELDS = ("rank", "category_rank", "group_rank", "unit_rank", "grade", "tier")
+
+
+@dataclass(slots=True)
+class Ranked:
+    """A stored score of a unit not being recomputed: what ranking it needs and what it had."""
+
+    pk: int
+    unit_id: int
+    branch_id: int | None
+    total: Decimal
+    max_points: Decimal
+    vetoed: bool
+    before: tuple
+    rank: int | None = None
+    category_rank: int | None = None
+    group_rank: int | None = None
+    unit_rank: int | None = None
+    grade: str = ""
+    tier: str = ""
+
+    def ranks(self) -> tuple:
+        return tuple(getattr(self, name) for name in RANK_FIELDS)
+
+
+def _stored(period: Period, unit_ids) -> tuple[list, dict]:
+    """The period's stored rows of the other units (ONE query), and those units' category
+    and group."""
+    others, unit_of = [], {}
+    rows = (
+        PeriodScore.objects.filter(period=period)
+        .exclude(unit_id__in=list(unit_ids))
+        .values_list(
+            "pk",
+            "unit_id",
+            "branch_id",
+            "total",
+            "max_points",
+            "vetoed",
+            "unit__category_id",
+            "unit__group_id",
+            *RANK_FIELDS,
+        )
+    )
+    for pk, unit_id, branch_id, total, max_points, vetoed, category, group, *ranks in rows:
+        others.append(Ranked(pk, unit_id, branch_id, total, max_points, vetoed, tuple(ranks)))
+        unit_of[unit_id] = {"id": unit_id, "category_id": category, "group_id": group}
+    return others, unit_of
+
+
+def _recompute_one(period: Period, unit_ids: set | None = None) -> int:
+    """Write a period's scores: all of them, or (``unit_ids``) those units' rows only, then
+    re-rank the period. Falls back to the whole period when it has no rows yet."""
     plan = period.plan
     rule = grading_rule(plan)
     catalogue = catalogue_for(period)
-    units = list(Unit.objects.filter(active=True).values("id", "category_id", "group_id"))
+    others, other_units = [], {}
+    if unit_ids is not None:
+        others, other_units = _stored(period, unit_ids)
+        if not others and not PeriodScore.objects.filter(period=period).exists():
+            unit_ids = None  # nothing to re-rank against: compute the whole period
+    units = Unit.objects.filter(active=True)
+    if unit_ids is not None:
+        units = units.filter(id__in=list(unit_ids))
+    units = list(units.values("id", "category_id", "group_id"))
     branches = list(
-        Branch.objects.filter(active=True, unit__active=True).values(
+        _of_units(Branch.objects.filter(active=True, unit__active=True), unit_ids).values(
             "id", "unit_id", "member_count"
         )
     )
@@ -598,13 +774,13 @@ def _recompute_one(period: Period) -> int:
         branches_of[b["unit_id"]].append(b)
     category_of = {u["id"]: u["category_id"] for u in units}
 
-    tallies = _tallies(period, catalogue) if catalogue.items else {}
+    tallies = _tallies(period, catalogue, unit_ids) if catalogue.items else {}
     counts = (
-        {(r["unit_id"], r["branch_id"]): r for r in _counts(period, catalogue)}
+        {(r["unit_id"], r["branch_id"]): r for r in _counts(period, catalogue, unit_ids)}
         if (catalogue.items)
         else {}
     )
-    vetoed_units, vetoed_branches = plan_vetoes(plan)
+    vetoed_units, vetoed_branches = plan_vetoes(plan, unit_ids)
     for (unit_id, branch_id), tally in tallies.items():
         if tally.veto:
             vetoed_units.add(unit_id)
@@ -616,11 +792,14 @@ def _recompute_one(period: Period) -> int:
     if is_composite:
         quarter_rows = {
             (r["unit_id"], r["branch_id"]): r
-            for r in PeriodScore.objects.filter(
-                period__plan=plan,
-                period__kind__in=COMPOSITES[period.kind],
-                period__status__in=FINISHED,
-                max_points__gt=0,
+            for r in _of_units(
+                PeriodScore.objects.filter(
+                    period__plan=plan,
+                    period__kind__in=COMPOSITES[period.kind],
+                    period__status__in=FINISHED,
+                    max_points__gt=0,
+                ),
+                unit_ids,
             )
             .values("unit_id", "branch_id")
             .annotate(mean=Avg("net_rate"), bonus_sum=Sum("bonus"), n=Count("pk"))
@@ -640,13 +819,16 @@ def _recompute_one(period: Period) -> int:
                 negative[row["unit_id"]] = q(row["points"])
 
     if not tallies and not quarter_rows:
+        if unit_ids is not None:
+            # These units have nothing left: whether the period still has scores at all
+            # depends on the others; the whole period decides (rare: a last item returned).
+            return _recompute_one(period)
         # Nothing accepted yet (and no quarters to combine): no scores, rather than a
         # ranking of zeros. Completeness is read live by the selectors.
-        ScorePart.objects.filter(score__period=period)._raw_delete(ScorePart.objects.db)
         PeriodScore.objects.filter(period=period)._raw_delete(PeriodScore.objects.db)
         return 0
 
-    scores, parts_of = [], []
+    scores = []
     empty = Tally()
 
     def counts_for(unit_id, branch_id, expected):
@@ -670,18 +852,18 @@ def _recompute_one(period: Period) -> int:
             fields.update(
                 _composite_fields(unit_id, branch_id, result, max_points, own_net_rate, extra)
             )
-        score = PeriodScore(
-            period=period,
+        score = Computed(
+            period_id=period.pk,
             unit_id=unit_id,
             branch_id=branch_id,
             vetoed=vetoed,
             expected=expected_counts[0],
             submitted=expected_counts[1],
             on_time=expected_counts[2],
+            parts=_parts(values, maxima, catalogue),
             **fields,
         )
         scores.append(score)
-        parts_of.append((score, values, maxima))
 
     def _composite_fields(unit_id, branch_id, result, max_points, exam_rate, extra):
         rows = quarter_rows.get((unit_id, branch_id))
@@ -765,10 +947,7 @@ def _recompute_one(period: Period) -> int:
             _add(goals, {k: q(v) for k, v in tally.goals.items()}, w)
 
         unit_tally = tallies.get((unit_id, None), empty)
-        maxima = defaultdict(lambda: ZERO)
-        if own:
-            _add(maxima, branch_maxima)
-        _add(maxima, catalogue.maxima(category_id, Indicator.Level.UNIT))
+        maxima = catalogue.combined_maxima(category_id, bool(own))
         regular = defaultdict(lambda: ZERO)
         for dim, value in net.items():
             regular[dim] += q(value)
@@ -815,16 +994,20 @@ def _recompute_one(period: Period) -> int:
         )
 
     # Ranks, grades and tiers are settled in memory, so each row is inserted once with its
-    # final values (no UPDATE pass). Two plain DELETEs (no per-row cascade collection):
-    # parts first, then the rows.
-    _rank(scores, {u["id"]: u for u in units}, rule)
-    ScorePart.objects.filter(score__period=period)._raw_delete(ScorePart.objects.db)
-    PeriodScore.objects.filter(period=period)._raw_delete(PeriodScore.objects.db)
-    PeriodScore.objects.bulk_create(scores, batch_size=BATCH)
-    parts = []
-    for score, values, maxima in parts_of:
-        parts.extend(_part_rows(score.pk, values, maxima, catalogue))
-    _insert_parts(parts)
+    # final values (no UPDATE pass), after one plain DELETE (no per-row cascade collection).
+    # Recomputing some units, the others' stored rows are ranked with them and only those
+    # whose rank, grade or tier moved are updated.
+    _rank(scores + others, {**other_units, **{u["id"]: u for u in units}}, rule)
+    stale = PeriodScore.objects.filter(period=period)
+    _of_units(stale, unit_ids)._raw_delete(PeriodScore.objects.db)
+    _insert_scores(scores)
+    moved = [
+        PeriodScore(pk=o.pk, **dict(zip(RANK_FIELDS, o.ranks(), strict=True)))
+        for o in others
+        if o.ranks() != o.before
+    ]
+    # Small batches: bulk_update's CASE per column costs batch² comparisons.
+    PeriodScore.objects.bulk_update(moved, RANK_FIELDS, batch_size=200)
     return len(scores)
 
 
@@ -885,77 +1068,108 @@ def recompute_plan(plan: AnnualPlan) -> int:
     return written
 
 
-def affects_composites(period: Period, indicator_kind: str) -> bool:
-    """Whether a review in ``period`` can change the plan's half-year and annual rows:
-    composites read closed or published quarters only, plus the plan's vetoes, which an
-    accepted veto item in any period (open quarters included) can raise."""
-    return period.status in FINISHED or indicator_kind == Indicator.Kind.VETO
+class Reach:
+    """How far one review's effect goes: its period; the plan's composites too (a closed or
+    published quarter, which the composites read); or every period of the plan (a veto item:
+    a veto caps the unit's grade all year)."""
+
+    PERIOD = "period"
+    COMPOSITES = "composites"
+    PLAN = "plan"
+
+
+def reach_of(period: Period, indicator_kind: str) -> str:
+    if indicator_kind == Indicator.Kind.VETO:
+        return Reach.PLAN
+    if period.status in FINISHED:
+        return Reach.COMPOSITES
+    return Reach.PERIOD
+
+
+def recompute_reviewed(period_id: int, unit_ids, reach: str) -> int:
+    """Recompute what reviews of some units' items in a period touched (see ``Reach``): those
+    units' rows only, every touched period re-ranked. Returns the rows written."""
+    unit_ids = sorted(set(unit_ids))
+    # Claimed before computing: a review committed from now on schedules a fresh recompute.
+    release_recompute(period_id, unit_ids, reach)
+    period = Period.objects.select_related("plan").filter(pk=period_id).first()
+    if period is None or not unit_ids:
+        return 0
+    if reach != Reach.PLAN:
+        return recompute_units(period, unit_ids, cascade=reach == Reach.COMPOSITES)
+    periods = sorted(
+        Period.objects.filter(plan_id=period.plan_id).select_related("plan"),
+        key=lambda p: PERIOD_ORDER[p.kind],
+    )
+    with transaction.atomic():
+        return sum(_recompute_one(each, unit_ids=set(unit_ids)) for each in periods)
 
 
 def recompute_for_submission(submission_id: int) -> int:
-    """What a review touched: the submission's period, and the plan's composites when the
-    review can change them (``affects_composites``)."""
-    row = Submission.objects.filter(pk=submission_id).values("period_id", "indicator__kind").first()
+    """What reviewing one submission touched (its unit, see ``reach_of``)."""
+    row = (
+        Submission.objects.filter(pk=submission_id)
+        .values("period_id", "unit_id", "indicator__kind", "period__status")
+        .first()
+    )
     if row is None:
         return 0
-    # Claimed before computing: a review committed from now on schedules a fresh recompute.
-    release_recompute(row["period_id"])
-    period = Period.objects.select_related("plan").filter(pk=row["period_id"]).first()
-    if period is None:
-        return 0
-    return recompute_period(period, cascade=affects_composites(period, row["indicator__kind"]))
+    reach = reach_of(Period(status=row["period__status"]), row["indicator__kind"])
+    return recompute_reviewed(row["period_id"], [row["unit_id"]], reach)
 
 
-PENDING_TTL = 600  # seconds a pending recompute blocks others for the same period, at most
+PENDING_TTL = 600  # seconds a pending recompute blocks others for the same unit, at most
 
 
-def _pending_key(period_id: int) -> str:
-    return f"scoring:recompute-pending:{period_id}"
+def _pending_key(period_id: int, unit_id: int, reach: str) -> str:
+    return f"scoring:recompute-pending:{period_id}:{unit_id}:{reach}"
 
 
-def release_recompute(period_id: int) -> None:
+def release_recompute(period_id: int, unit_ids, reach: str) -> None:
     from django.core.cache import cache
 
-    cache.delete(_pending_key(period_id))
+    cache.delete_many([_pending_key(period_id, u, reach) for u in unit_ids])
 
 
 def schedule_recompute(submission) -> None:
-    """Hook for the review service: once the transaction commits, recompute the period the
-    submission belongs to (Celery task, inline in tests and ``make run``).
+    """Hook for the review service: once the transaction commits, recompute the reviewed
+    submission's unit in its period (Celery task, inline in tests and ``make run``).
 
-    Coalesced: several items reviewed in one transaction (bulk accept) enqueue one recompute
-    per period, and across transactions at most one recompute per period waits in the queue
-    (a cache key claimed with ``cache.add``, released by the task when it starts, so a review
-    committed while it runs schedules the next one). When the affected period differs in
-    whether the composites follow, the submission that reaches them is the one enqueued."""
+    Coalesced: the items reviewed in one transaction (a bulk accept) enqueue one task per
+    period and reach, for all their units; across transactions at most one recompute per
+    (period, unit, reach) waits in the queue (a cache key claimed with ``cache.add``,
+    released by the task when it starts, so a review committed while it runs schedules the
+    next one)."""
     from django.core.cache import cache
 
-    from ..tasks import recompute_scores_for_submission
+    from ..tasks import recompute_reviewed_scores
 
-    pk, period_id = submission.pk, submission.period_id
-    cascades = getattr(getattr(submission, "indicator", None), "kind", None) == Indicator.Kind.VETO
+    reach = reach_of(submission.period, submission.indicator.kind)
+    key = (submission.period_id, reach)
     connection = transaction.get_connection()
     for entry in connection.run_on_commit:
         pending = entry[1]
-        if getattr(pending, "score_period_id", None) == period_id:
-            if cascades and not pending.cascades:
-                pending.submission_id, pending.cascades = pk, True
+        if getattr(pending, "score_key", None) == key:
+            pending.unit_ids.add(submission.unit_id)
             return
 
     def enqueue():
-        key = _pending_key(period_id)
-        # A veto review may widen the recompute to the composites: never skip it.
-        if not enqueue.cascades and not cache.add(key, enqueue.submission_id, PENDING_TTL):
-            return
+        period_id, reach = enqueue.score_key
+        units = [
+            u
+            for u in sorted(enqueue.unit_ids)
+            if cache.add(_pending_key(period_id, u, reach), 1, PENDING_TTL)
+        ]
+        if not units:
+            return  # each unit has a recompute waiting that will read this review
         try:
-            recompute_scores_for_submission.delay(enqueue.submission_id)
+            recompute_reviewed_scores.delay(period_id, units, reach)
         except Exception:
-            cache.delete(key)  # a broker outage must not block later recomputes
+            release_recompute(period_id, units, reach)  # an outage must not block later ones
             raise
 
-    enqueue.score_period_id = period_id
-    enqueue.submission_id = pk
-    enqueue.cascades = cascades
+    enqueue.score_key = key
+    enqueue.unit_ids = {submission.unit_id}
     # robust: a broker outage is logged, never turns the committed review into an error page
     transaction.on_commit(enqueue, robust=True)
 

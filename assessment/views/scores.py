@@ -110,20 +110,14 @@ def ranking(request, period_pk):
     category, group = _filters(request)
     revision = _int(request.GET.get("revision"))
     level = "branch" if request.GET.get("level") == "branch" else "unit"
-    unit_ids = _visible_unit_ids(request.user)
-    source = selectors.source_of(period, revision)
     if level == "branch":
-        rows = selectors.branch_scores(
-            period, branch_ids=_visible_branch_ids(request.user), revision=revision
-        )
-        if category:
-            rows = [r for r in rows if r.category_id == category]
-        if group:
-            rows = [r for r in rows if r.group_id == group]
+        visible = {"branches": True, "branch_ids": _visible_branch_ids(request.user)}
     else:
-        rows = selectors.period_ranking(
-            period, category=category, group=group, unit_ids=unit_ids, revision=revision
-        )
+        visible = {"unit_ids": _visible_unit_ids(request.user)}
+    # One read gives the rows and their source (live or which published revision).
+    source, rows = selectors.rows_for(
+        [period], revision=revision, category=category, group=group, **visible
+    )[period.pk]
     rule = scoring.grading_rule(period.plan)
     data = {"charts": {}}
     if rows and level == "unit":
@@ -162,15 +156,18 @@ def unit_page(request, period_pk, unit_pk):
     unit = get_object_or_404(
         units_visible_to(request.user).select_related("category", "group"), pk=unit_pk
     )
-    row = selectors.unit_score(period, unit)
+    # The explanation carries the unit's row, its source and its branches' rows: read once.
     explanation = selectors.unit_score_explanation(period, unit)
-    visible_branches = set(branches_visible_to(request.user).values_list("pk", flat=True))
-    branch_rows = [
-        b for b in selectors.branch_scores(period, unit=unit) if b.branch_id in visible_branches
+    row = explanation.row
+    visible = _visible_branch_ids(request.user)
+    visible = None if visible is None else set(visible)
+    # A secretary sees the unit's figures but only their own branch's.
+    branch_weights = [
+        (b, w) for b, w in explanation.branches if visible is None or b.branch_id in visible
     ]
-    explanation.items = [
-        i for i in explanation.items if not i.branch or i.branch in {b.name for b in branch_rows}
-    ]
+    branch_rows = [b for b, _w in branch_weights]
+    shown = {b.name for b in branch_rows}
+    explanation.items = [i for i in explanation.items if not i.branch or i.branch in shown]
     trend = selectors.unit_trend(period.plan, unit)
     gaps = sorted(
         (i for i in explanation.items if i.gap is not None and i.gap != 0),
@@ -178,8 +175,7 @@ def unit_page(request, period_pk, unit_pk):
     )
     data = {"charts": {}}
     if row is not None:
-        category_rows = [r for r in selectors.period_ranking(period, category=unit.category_id)]
-        average = _average_percents(category_rows)
+        average = _average_percents(selectors.period_ranking(period, category=unit.category_id))
         data["charts"]["radar"] = charts.radar_chart(
             [(unit.short_name, charts.standard_percents(row)), (_("同类平均"), average)]
         )
@@ -199,9 +195,11 @@ def unit_page(request, period_pk, unit_pk):
             "periods": _period_choices(),
             "unit": unit,
             "row": row,
-            "source": selectors.source_of(period),
+            "source": explanation.source,
             "explanation": explanation,
             "branch_rows": branch_rows,
+            "branch_weights": branch_weights,
+            "hidden_branches": len(explanation.branches) - len(branch_weights),
             "trend": trend,
             "gaps": gaps,
             "standard_rows": _standard_table(row, data),
@@ -425,17 +423,12 @@ def _staff_dashboard(request, period, scope):
     progress_period = open_period or period
     progress = selectors.completeness(progress_period, unit_ids=unit_ids)
     quarters = _quarters(plan)
-    by_period = {pk: r for pk, (_s, r) in selectors.rows_for(quarters, unit_ids=unit_ids).items()}
+    by_period = selectors.unit_totals(quarters, unit_ids=unit_ids)
     labels, lines = charts.category_trends(quarters, by_period)
-    trend_table = []
-    for row in rows:
-        cells = []
-        for quarter in quarters:
-            match = next(
-                (r for r in by_period.get(quarter.pk, []) if r.unit_id == row.unit_id), None
-            )
-            cells.append(match.total if match else None)
-        trend_table.append((row, cells))
+    totals = {(pk, t.unit_id): t.total for pk, figures in by_period.items() for t in figures}
+    trend_table = [
+        (row, [totals.get((quarter.pk, row.unit_id)) for quarter in quarters]) for row in rows
+    ]
     notices = rectification_selectors.rectifications_visible_to(request.user).filter(plan=plan)
     rectification = rectification_selectors.rate(notices)
     satisfaction = _satisfaction(plan, [r.unit_id for r in rows])
@@ -484,12 +477,13 @@ def _staff_dashboard(request, period, scope):
 def _satisfaction(plan, unit_ids):
     """(average score or None, total sample, {unit id: figure}) from the feedback app."""
     try:
-        from feedback.selectors import satisfaction_by_unit
+        from feedback.selectors import satisfaction_by_unit_cached
     except ImportError:  # pragma: no cover
         return None
     start = dt.date(plan.year, 1, 1)
     end = min(dt.date(plan.year, 12, 31), max(timezone.localdate(), start))
-    figures = satisfaction_by_unit(start, end, unit_ids)
+    # An overview: figures up to a few minutes old spare the aggregate over the year's ratings.
+    figures = satisfaction_by_unit_cached(start, end, unit_ids)
     scored = [f for f in figures.values() if getattr(f, "score", None) is not None]
     sample = sum(getattr(f, "sample", 0) or 0 for f in figures.values())
     average = (
@@ -507,17 +501,18 @@ def _secretary_dashboard(request, period):
     if branch is None:
         raise Http404
     plan = period.plan
-    all_rows = selectors.branch_scores(period)
-    mine = next((r for r in all_rows if r.branch_id == branch.pk), None)
-    peers = [r for r in all_rows if r.category_id == branch.unit.category_id]
+    # The branch is compared with the branches of its category only: read only those.
+    category = branch.unit.category_id
+    peers = selectors.rows_for([period], branches=True, category=category)[period.pk][1]
+    mine = next((r for r in peers if r.branch_id == branch.pk), None)
     average = _average_percents(peers)
     quarters = _quarters(plan)
-    data_by_period = selectors.rows_for(quarters, branches=True)
+    data_by_period = selectors.rows_for(quarters, branches=True, category=category)
     own_line, avg_line = [], []
     for quarter in quarters:
         rows = data_by_period[quarter.pk][1]
         own = next((r for r in rows if r.branch_id == branch.pk), None)
-        same = [r.rate for r in rows if r.category_id == branch.unit.category_id]
+        same = [r.rate for r in rows]
         own_line.append(own.rate if own else None)
         avg_line.append(
             (sum(same, Decimal(0)) / len(same)).quantize(Decimal("0.01")) if same else None

@@ -1,5 +1,7 @@
 """Follow-up of bad ratings and appeals: one transition service per workflow, each move logged."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,7 +19,7 @@ from ..models import (
     FollowUpCase,
     Rating,
 )
-from ..workdays import add_working_days
+from ..workdays import add_working_days, exceptions_between, is_working_day
 
 Status = FollowUpCase.Status
 
@@ -34,6 +36,45 @@ def open_case(rating: Rating, *, opened_on=None) -> FollowUpCase:
     )
     CaseLog.objects.create(case=case, from_status="", to_status=Status.OPEN, note=_("差评自动立案"))
     return case
+
+
+def open_cases(ratings: list[Rating]) -> list[FollowUpCase]:
+    """open_case for many stored ratings at once (an import): one calendar query, one INSERT
+    of the cases and one of their logs."""
+    if not ratings:
+        return []
+    reply_days = settings.FEEDBACK_REPLY_WORKING_DAYS
+    rectify_days = settings.FEEDBACK_RECTIFY_WORKING_DAYS
+    first = min(rating.received_on for rating in ratings)
+    last = max(rating.received_on for rating in ratings)
+    # The same margin as add_working_days, from the latest day.
+    horizon = last + datetime.timedelta(days=max(reply_days, rectify_days) * 3 + 30)
+    exceptions = exceptions_between(first, horizon)
+    cases = FollowUpCase.objects.bulk_create(
+        FollowUpCase(
+            rating=rating,
+            unit_id=rating.unit_id,
+            opened_on=rating.received_on,
+            reply_due=_after_working_days(rating.received_on, reply_days, exceptions),
+            rectify_due=_after_working_days(rating.received_on, rectify_days, exceptions),
+        )
+        for rating in ratings
+    )
+    note = _("差评自动立案")
+    CaseLog.objects.bulk_create(
+        CaseLog(case=case, from_status="", to_status=Status.OPEN, note=note) for case in cases
+    )
+    return cases
+
+
+def _after_working_days(start: datetime.date, days: int, exceptions: dict) -> datetime.date:
+    """add_working_days over a calendar already read."""
+    day, counted = start, 0
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, exceptions):
+            counted += 1
+    return day
 
 
 def _may_handle(user, case) -> bool:

@@ -1,14 +1,44 @@
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from units.importing import ImportOutcome, import_all_or_nothing, read_dataset
 from units.selectors import scope_of
 
+from ..models import Rating
 from ..resources import SURVEY_HEADERS, SurveyRatingResource
+from .cases import open_cases
 
 
 def import_survey(uploaded_file, *, batch: str, user) -> ImportOutcome:
-    """Import a third-party survey: every row or none; bad rows named by their line."""
+    """Import a third-party survey: every row or none; bad rows named by their line.
+
+    Every bad rating gets its follow-up case, and the batch one audit entry."""
     if not scope_of(user).committee:
         raise PermissionDenied
     dataset = read_dataset(uploaded_file, required_headers=SURVEY_HEADERS[:2] + SURVEY_HEADERS[3:4])
-    return import_all_or_nothing(SurveyRatingResource(batch=batch, user=user), dataset)
+    resource = SurveyRatingResource(batch=batch, user=user)
+    with transaction.atomic():
+        outcome = import_all_or_nothing(resource, dataset)
+        if outcome.ok:
+            open_cases(resource.bad_ratings)
+            _audit_import(resource.batch, user, outcome.new)
+    return outcome
+
+
+def _audit_import(batch: str, user, rows: int) -> None:
+    """The ratings are inserted in bulk, which django-auditlog does not see: one entry says
+    who imported how many into which batch."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Rating),
+        object_pk="",
+        object_repr=_("第三方评价导入 %(rows)d 条：%(batch)s") % {"rows": rows, "batch": batch},
+        action=LogEntry.Action.CREATE,
+        changes={"survey_batch": ["", batch]},
+        changes_text="",
+        actor=user,
+        actor_email=getattr(user, "email", "") or "",
+        additional_data={"import": "survey", "batch": batch, "rows": rows},
+    )

@@ -3,7 +3,7 @@
 import logging
 
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,11 +42,15 @@ def unit_index(request):
 
 @require_http_methods(["GET", "POST"])
 def rate_unit(request, slug):
-    unit = get_object_or_404(Unit.objects.select_related("category"), slug=slug, active=True)
-    dimensions = list(dimensions_for_form())
+    units = Unit.objects.filter(active=True)
+    if request.method == "GET":
+        units = units.select_related("category")  # shown on the page; a stored POST needs none
+    unit = get_object_or_404(units, slug=slug)
     refusal, status = None, 200
     if request.method == "POST":
-        form = PublicRatingForm(request.POST, dimensions=dimensions)
+        # Most citizens rate no dimension: their POST validates and stores without them.
+        rated = PublicRatingForm.rates_dimensions(request.POST)
+        form = PublicRatingForm(request.POST, dimensions=dimensions_for_form() if rated else ())
         if form.is_bot:
             status = 400
             refusal = _(
@@ -71,9 +75,13 @@ def rate_unit(request, slug):
             except abuse.RateLimited as exc:
                 refusal, status = str(exc), 429
             else:
-                return redirect(reverse("feedback:receipt", args=[rating.receipt]) + "?new=1")
+                # Not redirect(): it would first try the URL as a view name to reverse.
+                receipt_url = reverse("feedback:receipt", args=[rating.receipt])
+                return HttpResponseRedirect(receipt_url + "?new=1")
+        if not rated:
+            form.add_dimensions(dimensions_for_form())  # shown again, unrated
     else:
-        form = PublicRatingForm(dimensions=dimensions)
+        form = PublicRatingForm(dimensions=dimensions_for_form())
     return render(
         request,
         "feedback/public/rate.html",

@@ -4,6 +4,7 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +17,14 @@ from tests.factories import BranchFactory, UnitFactory
 from tests.helpers import confirm_password
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """The dashboards keep satisfaction figures in the cache: every test starts without."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -103,6 +112,15 @@ def test_unit_page_shows_the_self_score_gap(client, unit_admin, scored):
     assert gaps == [("I1", "甲厅第二党支部", D("-3")), ("I1", "甲厅第一党支部", D("-2"))]
 
 
+def test_unit_page_shows_a_secretary_only_their_own_branch(client, secretary, scored):
+    client.force_login(secretary)
+    response = client.get(reverse("score_unit", args=[scored["q1"].pk, scored["a"].pk]))
+    body = response.content.decode()
+    assert [b.branch_name for b, _w in response.context["branch_weights"]] == ["甲厅第一党支部"]
+    assert "甲厅第二党支部" not in body
+    assert response.context["hidden_branches"] == 1
+
+
 def test_completeness_page(client, committee, scored):
     client.force_login(committee)
     response = client.get(reverse("score_completeness", args=[scored["q1"].pk]))
@@ -154,6 +172,22 @@ def test_committee_dashboard(client, committee, scored):
     data = chart_data(response)
     assert set(data["charts"]) >= {"progress", "distribution", "ranking", "radar", "trend"}
     assert len(data["radar_units"]) == 3
+
+
+def test_dashboard_trend_of_a_published_quarter_shows_the_frozen_totals(client, committee, scored):
+    scoring.publish_scores(scored["q1"], by=committee)
+    Submission.objects.filter(branch=scored["b1"], indicator__code="I1").update(
+        reviewer_score=D("0")
+    )
+    scoring.recompute_plan(scored["plan"])  # live: 乙局 63 → 33
+    client.force_login(committee)
+    response = client.get(reverse("dashboard"), {"period": scored["q1"].pk})
+    table = {row.unit_short_name: cells for row, cells in response.context["trend_table"]}
+    assert table == {"丙委": [D("80.50")], "甲厅": [D("80.50")], "乙局": [D("63.00")]}
+    assert dict(response.context["trend_lines"]) == {
+        "窗口服务类": [D("63.00")],
+        "经济调节类": [D("80.50")],
+    }
 
 
 def test_unit_admin_dashboard_is_the_own_unit(client, unit_admin, scored):
@@ -241,13 +275,15 @@ def _queries(client, url, params):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["dashboard", "score_ranking", "score_completeness"])
+@pytest.mark.parametrize("name", ["dashboard", "score_ranking", "score_completeness", "score_unit"])
 def test_page_query_count_is_the_same_with_8_and_80_units(
     client, committee, scored, name, django_assert_max_num_queries
 ):
     client.force_login(committee)
     if name == "dashboard":
         url, params = reverse("dashboard"), {"period": scored["q1"].pk}
+    elif name == "score_unit":
+        url, params = reverse(name, args=[scored["q1"].pk, scored["a"].pk]), {}
     else:
         url, params = reverse(name, args=[scored["q1"].pk]), {}
     _grow(scored, 5)  # 8 units

@@ -1,5 +1,5 @@
-"""What a review recomputes: its own period, the composites only when the review can change
-them, and at most one pending recompute per period."""
+"""What a review recomputes: its unit in its own period, the composites only when the review
+can change them, every period for a veto, and at most one pending recompute per unit."""
 
 from decimal import Decimal as D
 from unittest import mock
@@ -12,6 +12,7 @@ from assessment.models import Period, PeriodScore, Submission
 from assessment.services import scoring
 from tests.assessment.scoring_world import K, accept, make_item
 from tests.assessment.test_scoring_periods import year  # noqa: F401 - fixture
+from tests.factories import BranchFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,24 +76,42 @@ def _schedule(sub, django_capture_on_commit_callbacks):
     del connection.run_on_commit[waiting:]
 
 
-def test_a_pending_recompute_absorbs_later_reviews_of_its_period(
+def test_a_pending_recompute_absorbs_later_reviews_of_its_unit(
     year,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
     sub = q2_submission(year)
-    with mock.patch("assessment.tasks.recompute_scores_for_submission.delay") as delay:
+    with mock.patch("assessment.tasks.recompute_reviewed_scores.delay") as delay:
         _schedule(sub, django_capture_on_commit_callbacks)
         _schedule(sub, django_capture_on_commit_callbacks)
         assert delay.call_count == 1
-        scoring.release_recompute(sub.period_id)  # what the task does when it starts
+        # what the task does when it starts
+        scoring.release_recompute(sub.period_id, [sub.unit_id], scoring.Reach.COMPOSITES)
         _schedule(sub, django_capture_on_commit_callbacks)
     assert delay.call_count == 2
+
+
+def test_a_pending_recompute_of_one_unit_does_not_absorb_another_unit(
+    year,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    sub = q2_submission(year)
+    other_unit = UnitFactory(name="省戊局")
+    other = accept(year["q2"], sub.indicator, other_unit, BranchFactory(unit=other_unit), score=5)
+    other = Submission.objects.get(pk=other.pk)
+    with mock.patch("assessment.tasks.recompute_reviewed_scores.delay") as delay:
+        _schedule(sub, django_capture_on_commit_callbacks)
+        _schedule(other, django_capture_on_commit_callbacks)
+    assert [c.args for c in delay.call_args_list] == [
+        (sub.period_id, [year["unit"].pk], "composites"),
+        (sub.period_id, [other_unit.pk], "composites"),
+    ]
 
 
 def test_the_task_releases_the_period_before_computing(year, django_capture_on_commit_callbacks):  # noqa: F811
     sub = q2_submission(year)
     _schedule(sub, django_capture_on_commit_callbacks)  # Celery runs inline in tests
-    with mock.patch("assessment.tasks.recompute_scores_for_submission.delay") as delay:
+    with mock.patch("assessment.tasks.recompute_reviewed_scores.delay") as delay:
         _schedule(sub, django_capture_on_commit_callbacks)
     assert delay.call_count == 1
 
@@ -100,12 +119,13 @@ def test_the_task_releases_the_period_before_computing(year, django_capture_on_c
 def test_a_veto_review_is_never_absorbed(year, django_capture_on_commit_callbacks):  # noqa: F811
     veto = make_item(year["q2"].system, None, "V", K.VETO, max_score=1)
     sub = accept(year["q2"], veto, year["unit"], year["branch"], score=1)
-    with mock.patch("assessment.tasks.recompute_scores_for_submission.delay") as delay:
+    with mock.patch("assessment.tasks.recompute_reviewed_scores.delay") as delay:
         _schedule(q2_submission(year), django_capture_on_commit_callbacks)
         _schedule(sub, django_capture_on_commit_callbacks)
+    unit_id = year["unit"].pk
     assert [c.args for c in delay.call_args_list] == [
-        (q2_submission(year).pk,),
-        (sub.pk,),
+        (sub.period_id, [unit_id], "composites"),
+        (sub.period_id, [unit_id], "plan"),
     ]
 
 
@@ -115,9 +135,9 @@ def test_a_broker_outage_does_not_block_later_recomputes(
 ):
     sub = q2_submission(year)
     with mock.patch(
-        "assessment.tasks.recompute_scores_for_submission.delay", side_effect=OSError("down")
+        "assessment.tasks.recompute_reviewed_scores.delay", side_effect=OSError("down")
     ):
         _schedule(sub, django_capture_on_commit_callbacks)  # robust: logged, not raised
-    with mock.patch("assessment.tasks.recompute_scores_for_submission.delay") as delay:
+    with mock.patch("assessment.tasks.recompute_reviewed_scores.delay") as delay:
         _schedule(sub, django_capture_on_commit_callbacks)
     assert delay.call_count == 1

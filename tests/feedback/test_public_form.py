@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from feedback.models import ContactViewLog, FollowUpCase, Rating
@@ -145,3 +146,23 @@ def test_bad_rating_opens_a_case_good_rating_does_not(client, unit_a, calendar):
     assert FollowUpCase.objects.count() == 1
     assert FollowUpCase.objects.get().rating.level == "dissatisfied"
     assert ContactViewLog.objects.count() == 0
+
+
+def test_a_rated_dimension_with_an_unknown_level_is_refused(client, unit_a, calendar):
+    response = post_rating(client, unit_a, dim_attitude="excellent")
+    assert response.status_code == 200
+    assert "请按提示修改标红的项目后再提交。" in response.content.decode()
+    assert Rating.objects.count() == 0
+
+
+def test_a_refused_form_shows_the_dimensions_again(client, unit_a, calendar):
+    html = post_rating(client, unit_a, level="").content.decode()
+    assert html.count('type="radio" name="dim_attitude"') == 6  # 不评 and the five levels
+
+
+def test_the_public_form_keeps_no_session(client, unit_a, calendar):
+    client.get(reverse("feedback:rate_unit", args=[unit_a.slug]))
+    response = post_rating(client, unit_a, level="satisfied")
+    assert response.status_code == 302
+    assert Session.objects.count() == 0
+    assert "sessionid" not in client.cookies

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from feedback import selectors
 from feedback.models import Channel, EvaluatorKind, EvaluatorWeight, Level
-from feedback.selectors import satisfaction_by, satisfaction_by_unit
+from feedback.selectors import satisfaction_by, satisfaction_by_unit, satisfaction_by_unit_cached
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,59 @@ def test_satisfaction_by_unit_query_count_does_not_grow(rate, django_assert_num_
 def test_requested_units_without_ratings_get_an_empty_figure(unit_a):
     figure = satisfaction_by_unit(*ALL, [unit_a.pk])[unit_a.pk]
     assert (figure.sample, figure.score, figure.sufficient) == (0, None, False)
+
+
+# --- the cached figures of the dashboards -------------------------------------------------
+
+
+def test_cached_figures_are_the_exact_ones_for_the_units_asked(rate, unit_a, unit_b):
+    many(rate, unit_a, [Level.SATISFIED, Level.BASIC])
+    many(rate, unit_b, [Level.DISSATISFIED], prefix="10.2")
+    quiet = UnitFactory(category=unit_a.category)
+    asked = [unit_a.pk, quiet.pk]
+    satisfaction_by_unit_cached(*ALL)  # kept for all units
+    assert satisfaction_by_unit_cached(*ALL, asked) == satisfaction_by_unit(*ALL, asked)
+
+
+def test_cached_figures_are_read_without_a_query(rate, unit_a, django_assert_num_queries):
+    rate(unit_a, Level.SATISFIED)
+    satisfaction_by_unit_cached(*ALL)
+    with django_assert_num_queries(0):
+        assert satisfaction_by_unit_cached(*ALL, [unit_a.pk])[unit_a.pk].sample == 1
+
+
+def test_cached_figures_may_lag_new_ratings(rate, unit_a):
+    many(rate, unit_a, [Level.SATISFIED] * 2)
+    satisfaction_by_unit_cached(*ALL)
+    rate(unit_a, Level.SATISFIED, address="10.9.9.9")
+    assert satisfaction_by_unit_cached(*ALL)[unit_a.pk].sample == 2
+    assert satisfaction_by_unit(*ALL)[unit_a.pk].sample == 3
+
+
+def test_cached_figures_are_aggregated_again_once_expired(rate, unit_a, monkeypatch):
+    monkeypatch.setattr(selectors, "SATISFACTION_CACHE_SECONDS", 0)  # expire at once
+    many(rate, unit_a, [Level.SATISFIED] * 2)
+    satisfaction_by_unit_cached(*ALL)
+    rate(unit_a, Level.SATISFIED, address="10.9.9.9")
+    assert satisfaction_by_unit_cached(*ALL)[unit_a.pk].sample == 3
+
+
+def test_cached_figures_are_keyed_on_the_date_range(rate, unit_a):
+    rate(unit_a, Level.SATISFIED, received_on=datetime.date(2026, 3, 1))
+    rate(unit_a, Level.SATISFIED, received_on=datetime.date(2026, 5, 1), address="10.5.5.5")
+    satisfaction_by_unit_cached(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    q1 = satisfaction_by_unit_cached(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+    assert q1[unit_a.pk].sample == 1
+
+
+class _DownCache:
+    def get(self, *args, **kwargs):
+        raise ConnectionError("cache down")
+
+    set = get
+
+
+def test_cached_figures_are_computed_while_the_cache_is_down(rate, unit_a, monkeypatch):
+    rate(unit_a, Level.SATISFIED)
+    monkeypatch.setattr(selectors, "cache", _DownCache())
+    assert satisfaction_by_unit_cached(*ALL, [unit_a.pk])[unit_a.pk].sample == 1

@@ -20,7 +20,11 @@ def test_scorecard_pdf_shows_the_unit_its_total_and_rank(scored, tmp_path):
     assert "省甲厅" in text
     assert "模范机关创建考核得分报告" in text
     assert re.search(HEADLINE.format(total=r"510\.00", rank=1, category_rank=1, grade="良好"), text)
-    assert "材料齐全，成效明显" in text  # a reviewer's comment
+    # per item: full marks, the unit's mean, its rate, the branches' range, submitted, full
+    assert re.search(
+        r"1\.1\s+信念坚实落实情况\s+100\.00\s+85\.00\s+85\.0\s+80\.00–90\.00\s+2/2\s+0", text
+    )
+    assert "材料齐全，成效明显" not in text  # per-branch comments are on the feedback sheets
 
 
 def test_scorecard_pdf_total_and_rank_are_the_engines(world, tmp_path):

@@ -30,3 +30,25 @@ def test_import_link_is_shown_to_committee_only(client, world, committee, leader
     assert "/units/import/" in client.get("/").content.decode()
     client.force_login(leader)
     assert "/units/import/" not in client.get("/").content.decode()
+
+
+def test_committee_home_query_count_does_not_grow_with_units(client, world, committee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment.models import Period
+    from tests.factories import BranchFactory, PeriodFactory, UnitFactory
+
+    PeriodFactory(status=Period.Status.OPEN)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(committee)
+    client.get("/")  # warm (content types, session)
+    small = count()
+    for _n in range(12):  # one category: the expected-item count is one query per category
+        BranchFactory(unit=UnitFactory(category=world["unit_a"].category))
+    assert count() == small

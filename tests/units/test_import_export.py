@@ -3,10 +3,13 @@ import io
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UnitCategoryFactory
 from tests.helpers import confirm_password, xlsx_bytes
 from units.models import Branch, CoordinationGroup, Unit
+from units.resources import BranchResource
 
 UNIT_HEADERS = ["标识", "单位名称", "简称", "分类", "协作组", "在编人数", "党务干部人数", "启用"]
 
@@ -118,3 +121,19 @@ def test_export_has_chinese_headers_and_numbers_as_numbers(staff, world):
     data = tablib.Dataset().load(io.BytesIO(content).read(), format="xlsx")
     assert data.headers == UNIT_HEADERS
     assert data.dict[0]["在编人数"] == 200
+
+
+def test_branch_import_reads_the_named_units_in_one_query(world):
+    rows = [
+        [unit.slug, f"第{n}党支部", "", 10, "是"]
+        for n in range(30)
+        for unit in (world["unit_a"], world["unit_b"])
+    ]
+    dataset = tablib.Dataset(
+        *rows, headers=["单位标识", "支部名称", "支部书记", "党员人数", "启用"]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        result = BranchResource().import_data(dataset, dry_run=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    unit_reads = [q for q in queries if q["sql"].startswith('SELECT "units_unit"')]
+    assert len(unit_reads) == 1
