@@ -1,6 +1,8 @@
 """Audit registrations for citizen ratings: contact changes and moderation.
 
-The log records THAT a contact field changed, never its value (encrypted or masked)."""
+The log records THAT a contact field changed, never its value (encrypted or masked). A
+rating from the public form is not logged when it is created (the rating itself is that
+record, see services.ratings.submit_public_rating); ratings entered by staff are."""
 
 from auditlog.registry import auditlog
 

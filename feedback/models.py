@@ -96,8 +96,14 @@ class Moderation(models.TextChoices):
 
 
 class Rating(models.Model):
+    # No index of its own: the (unit, received_on) and (unit, level, created_at, …) indexes
+    # lead with it, and every index is one more write on each of the form's inserts.
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("被评单位")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        verbose_name=_("被评单位"),
+        db_index=False,
     )
     receipt = models.CharField(_("回执号"), max_length=12, unique=True)
     level = models.CharField(_("评价等级"), max_length=20, choices=Level.choices)
@@ -116,7 +122,8 @@ class Rating(models.Model):
     contact_phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
     contact_consent = models.BooleanField(_("同意联系"), default=False)
     # Abuse controls: the source is only a salted hash of the address.
-    source_hash = models.CharField(_("来源摘要"), max_length=64, blank=True, db_index=True)
+    # Looked up only with the unit and the time (the rating_original_lookup index).
+    source_hash = models.CharField(_("来源摘要"), max_length=64, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

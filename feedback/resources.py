@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from import_export.results import RowResult
@@ -123,16 +123,26 @@ class SurveyRatingResource(LookupResource):
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """Insert the batch with ``units.bulk`` (COPY on PostgreSQL: the ORM's bulk_create
-        was half of a 10,000-row import), after redrawing any receipt already taken; then
-        give the bad ratings their ids for their follow-up cases."""
+        was half of a 10,000-row import); then give the bad ratings their ids for their
+        follow-up cases."""
         batch = self.create_instances
         if not batch or (dry_run and not using_transactions):
             return
         try:
-            _redraw_taken_receipts(batch)
             connection = transaction.get_connection()
             fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
-            insert_rows(Rating, fields, (prepared(r, fields, connection) for r in batch))
+            for attempt in range(3):
+                try:
+                    # A savepoint: receipts are drawn at random, and a clash with a stored
+                    # one (or within the batch) refuses this batch only, to be redrawn.
+                    with transaction.atomic():
+                        insert_rows(
+                            Rating, fields, (prepared(r, fields, connection) for r in batch)
+                        )
+                    break
+                except IntegrityError:
+                    if attempt == 2 or not _redraw_taken_receipts(batch):
+                        raise
             bad = {r.receipt: r for r in batch if r.is_bad}
             found = Rating.objects.filter(receipt__in=list(bad)).values_list("receipt", "pk")
             for receipt, pk in found:
@@ -148,23 +158,21 @@ class SurveyRatingResource(LookupResource):
             self.bad_ratings.append(instance)
 
 
-def _redraw_taken_receipts(batch) -> None:
-    """Receipts are drawn at random: redraw any already taken (one indexed query) or drawn
-    twice in the batch, rather than let the unique index refuse the whole import."""
+def _redraw_taken_receipts(batch) -> bool:
+    """Redraw every receipt of the batch already stored or drawn twice in it (one indexed
+    query); whether any was."""
     from .services.ratings import new_receipt
 
-    while True:
-        taken = set(
-            Rating.objects.filter(receipt__in=[r.receipt for r in batch]).values_list(
-                "receipt", flat=True
-            )
+    taken = set(
+        Rating.objects.filter(receipt__in=[r.receipt for r in batch]).values_list(
+            "receipt", flat=True
         )
-        seen, clashes = set(), []
-        for rating in batch:
-            if rating.receipt in taken or rating.receipt in seen:
-                clashes.append(rating)
-            seen.add(rating.receipt)
-        if not clashes:
-            return
-        for rating in clashes:
-            rating.receipt = new_receipt()
+    )
+    seen, clashes = set(), []
+    for rating in batch:
+        if rating.receipt in taken or rating.receipt in seen:
+            clashes.append(rating)
+        seen.add(rating.receipt)
+    for rating in clashes:
+        rating.receipt = new_receipt()
+    return bool(clashes)

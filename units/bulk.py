@@ -8,6 +8,7 @@ rows as text. The values given here must already be what the columns store.
 
 from __future__ import annotations
 
+import csv
 import io
 
 from django.db import transaction
@@ -43,8 +44,17 @@ def insert_rows(model, fields, rows) -> None:
     columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
+            # CSV written by the csv module (C): strings quoted, numbers and NULL not, so a
+            # string reading \N stays a string.
+            buffer = io.StringIO()
+            csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(
+                tuple(NULL if value is None else value for value in row) for row in rows
+            )
+            buffer.seek(0)
+            with connection.wrap_database_errors:  # Django's exceptions, as for execute()
+                cursor.copy_expert(
+                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+                )
             return
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         size = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows)))
@@ -56,17 +66,14 @@ def insert_rows(model, fields, rows) -> None:
             )
 
 
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
+class _Null:
+    """None in the CSV: written unquoted as \\N (the csv module counts it as a number)."""
+
+    def __float__(self):  # pragma: no cover - only its presence matters to the csv module
+        return 0.0
+
+    def __str__(self):
         return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return str(value)
+
+
+NULL = _Null()

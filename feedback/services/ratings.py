@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -63,7 +64,11 @@ def submit_public_rating(data: RatingInput, *, address: str) -> Rating:
     """
     source = privacy.source_hash(address)
     abuse.check_rate_limit(source)
-    return _store(data, source=source, entered_by=None)
+    # The rating is its own record of its creation (receipt, time, channel, hashed source);
+    # the audit log follows what staff change afterwards (contacts, moderation, exclusion).
+    # One INSERT fewer on the public form, which takes hundreds a second at peak.
+    with disable_auditlog():
+        return _store(data, source=source, entered_by=None)
 
 
 def record_offline_rating(data: RatingInput, *, user) -> Rating:
