@@ -48,7 +48,7 @@ messages: install
 
 # Benchmarks at province scale (docs/performance.md). Needs PostgreSQL at $(BENCH_DATABASE_URL)
 # (created fresh: everything in it is replaced), wrk for the load test, and REDIS_URL for the
-# Celery figures (skipped without). Takes about 20–25 minutes on 2 cores. Not part of `make test`.
+# Celery figures (skipped without). Takes about 5 minutes on 2 cores. Not part of `make test`.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/modelagency_bench
 BENCH_SCALE ?= 1.0
 

@@ -1,6 +1,7 @@
 """Committee staff build a small indicator system in the browser and open Q1."""
 
 import pytest
+from playwright.sync_api import expect
 
 from assessment.models import Period
 from assessment.services.plans import create_cycle
@@ -65,7 +66,8 @@ def test_committee_builds_a_small_system_and_opens_q1(page, committee, world):
     page.locator("tr:has-text('D1') >> text=调整下级权重").click()
     inputs = page.locator("input.weight-input")
     inputs.nth(1).fill("40")
-    assert page.inner_text("#weight-sum") == "100.00"
+    # The sum is written by the page's script: wait for it rather than read at once.
+    expect(page.locator("#weight-sum")).to_have_text("100.00")
     with page.expect_navigation():
         page.click("button:has-text('保存权重')")
     assert "校验通过" in page.inner_text("main")
