@@ -11,9 +11,12 @@ the number of units, branches or submissions:
 3. ONE grouped count for completeness and timeliness;
 4. the active units and branches, the plan's vetoes and (composites) the quarter rows and
    the satisfaction figures;
-5. ranks, grades and tiers settled in memory, then one DELETE per table and one
-   ``bulk_create`` per table (rows inserted once with their final values), all inside one
-   transaction.
+5. ranks, grades and tiers settled in memory, then one DELETE and the rows written once
+   with their final values (``units.bulk``: COPY on PostgreSQL), all inside one transaction.
+
+After a review only the reviewed units are recomputed (``recompute_units``): the same
+statements narrowed to those units, then the period re-ranked against the other units'
+stored rows, and only the rows whose rank, grade or tier moved updated.
 
 The rules (see docs/scoring.md for a worked example):
 
