@@ -21,12 +21,18 @@ def is_working_day(day: datetime.date, exceptions: dict) -> bool:
     return day.weekday() < 5
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days after `start` (the day of receipt does not count)."""
-    # One query covers the whole span: even the longest Chinese holiday run is well
-    # inside three calendar days per working day plus a margin.
-    horizon = start + datetime.timedelta(days=days * 3 + 30)
-    exceptions = exceptions_between(start, horizon)
+def horizon(start: datetime.date, days: int) -> datetime.date:
+    """A day surely past `days` working days after `start`: even the longest Chinese holiday
+    run is well inside three calendar days per working day plus a margin."""
+    return start + datetime.timedelta(days=days * 3 + 30)
+
+
+def add_working_days(start: datetime.date, days: int, exceptions=None) -> datetime.date:
+    """The date `days` working days after `start` (the day of receipt does not count).
+    One query for the calendar, unless `exceptions` (exceptions_between up to at least
+    horizon(start, days)) were read already."""
+    if exceptions is None:
+        exceptions = exceptions_between(start, horizon(start, days))
     day, counted = start, 0
     while counted < days:
         day += datetime.timedelta(days=1)

@@ -1,7 +1,5 @@
 """Follow-up of bad ratings and appeals: one transition service per workflow, each move logged."""
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,7 +17,7 @@ from ..models import (
     FollowUpCase,
     Rating,
 )
-from ..workdays import add_working_days, exceptions_between, is_working_day
+from ..workdays import add_working_days, exceptions_between, horizon
 
 Status = FollowUpCase.Status
 
@@ -47,16 +45,14 @@ def open_cases(ratings: list[Rating]) -> list[FollowUpCase]:
     rectify_days = settings.FEEDBACK_RECTIFY_WORKING_DAYS
     first = min(rating.received_on for rating in ratings)
     last = max(rating.received_on for rating in ratings)
-    # The same margin as add_working_days, from the latest day.
-    horizon = last + datetime.timedelta(days=max(reply_days, rectify_days) * 3 + 30)
-    exceptions = exceptions_between(first, horizon)
+    exceptions = exceptions_between(first, horizon(last, max(reply_days, rectify_days)))
     cases = FollowUpCase.objects.bulk_create(
         FollowUpCase(
             rating=rating,
             unit_id=rating.unit_id,
             opened_on=rating.received_on,
-            reply_due=_after_working_days(rating.received_on, reply_days, exceptions),
-            rectify_due=_after_working_days(rating.received_on, rectify_days, exceptions),
+            reply_due=add_working_days(rating.received_on, reply_days, exceptions),
+            rectify_due=add_working_days(rating.received_on, rectify_days, exceptions),
         )
         for rating in ratings
     )
@@ -65,16 +61,6 @@ def open_cases(ratings: list[Rating]) -> list[FollowUpCase]:
         CaseLog(case=case, from_status="", to_status=Status.OPEN, note=note) for case in cases
     )
     return cases
-
-
-def _after_working_days(start: datetime.date, days: int, exceptions: dict) -> datetime.date:
-    """add_working_days over a calendar already read."""
-    day, counted = start, 0
-    while counted < days:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day, exceptions):
-            counted += 1
-    return day
 
 
 def _may_handle(user, case) -> bool:
