@@ -46,10 +46,8 @@ from .selectors import scores as score_selectors
 from .selectors import submissions as submission_selectors
 from .services import evidence as evidence_service
 from .services import periods as period_service
-from .services import plans as plan_service
 from .services import rectification as rectification_service
 from .services import review as review_service
-from .services import scoring as scoring_service
 from .services import submissions as submission_service
 
 # --- errors -------------------------------------------------------------------------------
@@ -194,17 +192,6 @@ class PeriodFilter(filters.FilterSet):
         fields = ["plan", "year", "kind", "status"]
 
 
-PERIOD_ACTIONS = {
-    "open": lambda period, user, reason: plan_service.open_period_checked(period, by=user),
-    "close": lambda period, user, reason: period_service.close_period(period, by=user),
-    # Publishing freezes the period's scores as revision 1, as on the web.
-    "publish": lambda period, user, reason: scoring_service.publish_scores(period, by=user),
-    "reopen": lambda period, user, reason: period_service.reopen_period(
-        period, by=user, reason=reason
-    ),
-}
-
-
 def _period_transition_schema(name, description):
     return extend_schema(
         summary=description,
@@ -235,10 +222,10 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
             body.is_valid(raise_exception=True)
             reason = body.validated_data["reason"]
         try:
-            PERIOD_ACTIONS[name](period, request.user, reason)
+            period_service.perform(name, period, by=request.user, reason=reason)
         except period_service.ReasonRequired as exc:
             raise exceptions.ValidationError({"reason": [str(exc)]}) from exc
-        except (TransitionNotAllowed, scoring_service.ScoringError) as exc:
+        except (TransitionNotAllowed, period_service.ScoringError) as exc:
             raise StateConflict(str(exc)) from exc
         period.refresh_from_db()
         return Response(self.get_serializer(period).data)

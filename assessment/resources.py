@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from units.models import UnitCategory
+from units.numbers import rounded
 from units.resources import ChineseResource
 
 from .models import Goal, Indicator, Standard
@@ -69,7 +70,7 @@ class NumberWidget(widgets.Widget):
             ) from exc
         if number < 0:
             raise ValueError(_("“%(label)s”不能为负数。") % {"label": self.label})
-        return number.quantize(Decimal("0.01"))
+        return rounded(number)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

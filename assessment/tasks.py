@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from .models import AnnualPlan
+from .scoring import engine
 from .services import reminders
 
 
@@ -16,21 +18,13 @@ def send_return_reminder(submission_id: int, version: int):
     return reminders.send_return_reminder(submission_id, version)
 
 
-# --- scores (issue 5) ---
-
-
 @shared_task
 def recompute_reviewed_scores(period_id: int, unit_ids: list, reach: str):
     """Recompute what reviews touched; recomputing twice gives the same rows."""
-    from .services import scoring
-
-    return scoring.recompute_reviewed(period_id, unit_ids, reach)
+    return engine.recompute_reviewed(period_id, unit_ids, reach)
 
 
 @shared_task
 def recompute_plan_scores(plan_id: int):
-    from .models import AnnualPlan
-    from .services import scoring
-
     plan = AnnualPlan.objects.filter(pk=plan_id).first()
-    return scoring.recompute_plan(plan) if plan else 0
+    return engine.recompute_plan(plan) if plan else 0

@@ -23,14 +23,14 @@ def _dataset():
 
 def recompute(ds):
     from assessment.models import AnnualPlan
-    from assessment.services.scoring import recompute_plan
+    from assessment.scoring.engine import recompute_plan
 
     recompute_plan(AnnualPlan.objects.get(pk=ds.plan_id))
 
 
 def review(ds):
     from assessment.models import Submission
-    from assessment.services.scoring import recompute_for_submission
+    from assessment.scoring.engine import recompute_for_submission
 
     pk = (
         Submission.objects.filter(period_id=ds.period_ids["q4"], status="accepted")

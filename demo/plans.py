@@ -9,7 +9,7 @@ open until 10 December and the annual exam is still a draft.
 from assessment.models import AnnualPlan, Cycle, Period, Phase
 from assessment.services.indicator_template import load_template
 from assessment.services.indicators import raise_satisfaction_weight
-from assessment.services.periods import set_period_status
+from assessment.services.periods import close_period, open_period, publish_period
 from assessment.services.plans import create_default_periods
 from units.models import User
 
@@ -80,11 +80,25 @@ def load():
         if staff is None:
             continue
         for period in plan.periods.all():
-            target = Period.Status.PUBLISHED if year < 2026 else STATUS_2026[period.kind]
-            _advance(period, target, staff)
+            _advance(period, _target(period), staff)
+
+
+def _target(period) -> str:
+    return Period.Status.PUBLISHED if period.plan.year < 2026 else STATUS_2026[period.kind]
 
 
 def _advance(period, target, by):
-    while ORDER.index(period.status) < ORDER.index(target):
-        following = ORDER[ORDER.index(period.status) + 1]
-        set_period_status(period, following, by=by)
+    """Open and close as far as the target; publishing waits for the scores (publish_due)."""
+    moves = {Period.Status.DRAFT: open_period, Period.Status.OPEN: close_period}
+    while period.status in moves and ORDER.index(period.status) < ORDER.index(target):
+        moves[period.status](period, by=by)
+
+
+def publish_due():
+    """Publish the periods the demo shows as published, freezing the scores loaded by then."""
+    staff = User.objects.filter(username="committee").first()
+    if staff is None:
+        return
+    for period in Period.objects.filter(status=Period.Status.CLOSED).select_related("plan"):
+        if _target(period) == Period.Status.PUBLISHED:
+            publish_period(period, by=staff)

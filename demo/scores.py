@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from assessment.models import AnnualPlan, Indicator, Period, Submission
+from assessment.scoring import engine
 from assessment.selectors.plans import items_for
-from assessment.services import scoring
 from assessment.services.indicators import score_quantitative
 from assessment.services.review import GRADE_SHARES
 from units.models import Branch, Unit, User
@@ -139,5 +139,4 @@ def load():
     ):
         _fill(period, staff, branches, units)
     for each in AnnualPlan.objects.order_by("year"):
-        scoring.recompute_plan(each)
-    scoring.freeze_published(by=staff)
+        engine.recompute_plan(each)

@@ -3,7 +3,7 @@
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +22,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from units.models import Unit
+from units.numbers import TENTH, rounded
 from units.selectors import scope_of
 
 from .models import (
@@ -34,9 +35,8 @@ from .models import (
     Rating,
 )
 
-ONE_PLACE = Decimal("0.1")
 # How long pages may show a satisfaction figure before it is aggregated again (see
-# satisfaction_by_unit_cached).
+# satisfaction(cached=True)).
 SATISFACTION_CACHE_SECONDS = 300
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class CaseStats:
     def reply_rate(self):
         if not self.total:
             return None
-        return (Decimal(self.replied) * 100 / self.total).quantize(ONE_PLACE, ROUND_HALF_UP)
+        return rounded(Decimal(self.replied) * 100 / self.total, TENTH)
 
 
 REPLIED_STATES = ("replied", "rectified", "closed")
@@ -166,7 +166,7 @@ def reply_rate_by_unit(date_from, date_to, unit_ids=None) -> dict:
     for row in cases.values("unit_id").annotate(
         total=Count("pk"), replied=Count("pk", filter=Q(status__in=REPLIED_STATES))
     ):
-        rate = (Decimal(row["replied"]) * 100 / row["total"]).quantize(ONE_PLACE, ROUND_HALF_UP)
+        rate = rounded(Decimal(row["replied"]) * 100 / row["total"], TENTH)
         result[row["unit_id"]] = (row["total"], row["replied"], rate)
     return result
 
@@ -182,7 +182,9 @@ class SatisfactionFigure:
     satisfied_share: weighted % rated 非常满意, 满意 or 基本满意;
     raw_score: weighted mean of the level scores (100/80/60/40/20);
     score: raw_score shrunk toward the category mean, (n·raw + k·prior) / (n + k);
-    sufficient: sample >= FEEDBACK_MIN_SAMPLE; below it the figure is shown as insufficient.
+    sufficient: sample >= FEEDBACK_MIN_SAMPLE (``sufficient_sample``);
+    value: the figure the rest of the platform uses — score when sufficient, else None: shown
+    as 样本不足 and missing from every total.
     """
 
     key: object
@@ -197,6 +199,16 @@ class SatisfactionFigure:
     @property
     def unit_id(self):
         return self.key
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.score if self.sufficient else None
+
+
+def sufficient_sample(sample) -> bool:
+    """The minimum-sample rule: below FEEDBACK_MIN_SAMPLE counted ratings a satisfaction
+    figure is 样本不足 and counts as missing."""
+    return (sample or 0) >= settings.FEEDBACK_MIN_SAMPLE
 
 
 def _weight_expression():
@@ -237,42 +249,38 @@ def _figure(key, n, w, ws, wsat, prior) -> SatisfactionFigure:
         key=key,
         sample=n,
         weight_total=w,
-        satisfied_share=share.quantize(ONE_PLACE, ROUND_HALF_UP),
-        raw_score=raw.quantize(ONE_PLACE, ROUND_HALF_UP),
-        score=score.quantize(ONE_PLACE, ROUND_HALF_UP),
-        prior=None if prior is None else prior.quantize(ONE_PLACE, ROUND_HALF_UP),
-        sufficient=n >= settings.FEEDBACK_MIN_SAMPLE,
+        satisfied_share=rounded(share, TENTH),
+        raw_score=rounded(raw, TENTH),
+        score=rounded(score, TENTH),
+        prior=rounded(prior, TENTH),
+        sufficient=sufficient_sample(n),
     )
 
 
-def satisfaction_by_unit(date_from, date_to, unit_ids=None) -> dict:
-    """unit id -> SatisfactionFigure for ratings received in [date_from, date_to], exact.
+def satisfaction(date_from, date_to, unit_ids=None, *, cached=False) -> dict:
+    """unit id -> SatisfactionFigure for ratings received in [date_from, date_to]: THE
+    satisfaction figure of the platform (scores, dashboards, score pages and reports).
 
     Two queries whatever the number of units: the evaluator weights, then one grouped
     aggregate over every unit (category means need all units even when unit_ids narrows
     the answer). Units in unit_ids without counted ratings get an empty figure.
+
+    ``cached``, for pages that show an overview (the dashboards): the same figures, but up
+    to SATISFACTION_CACHE_SECONDS old. The aggregate reads every rating of the range
+    (500,000 a year at province scale, about 0.3 s) and a dashboard is loaded far more often
+    than the figure moves, so the figures of all units are kept in the cache under the date
+    range and narrowed per call. Nothing invalidates them: a figure on a dashboard may lag
+    new ratings by a few minutes. Whatever computes scores or decides something reads the
+    exact figures. Without a cache (an outage) the figures are computed.
     """
-    return _narrowed(_figures_of_all_units(date_from, date_to), unit_ids)
-
-
-def satisfaction_by_unit_cached(date_from, date_to, unit_ids=None) -> dict:
-    """satisfaction_by_unit for pages that show an overview (the dashboards): the same
-    figures, but up to SATISFACTION_CACHE_SECONDS old.
-
-    The aggregate reads every rating of the range (500,000 a year at province scale, about
-    0.3 s) and a dashboard is loaded far more often than the figure moves, so the figures
-    of all units are kept in the cache under the date range and narrowed per call. Nothing
-    invalidates them: the rating, moderation and appeal services stay unaware of this
-    cache, and a figure on a dashboard may lag new ratings by a few minutes. Whatever
-    computes scores or decides something (the scoring engine's ``satisfaction_for``) calls
-    the exact satisfaction_by_unit. Without a cache (an outage) the figures are computed.
-    """
+    if not cached:
+        return _narrowed(_figures_of_all_units(date_from, date_to), unit_ids)
     key = f"feedback:satisfaction:{date_from.isoformat()}:{date_to.isoformat()}"
     try:
         figures = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage must not take the page down
         logger.warning("satisfaction: cache unavailable, computing", exc_info=True)
-        return satisfaction_by_unit(date_from, date_to, unit_ids)
+        return satisfaction(date_from, date_to, unit_ids)
     if figures is None:
         figures = _figures_of_all_units(date_from, date_to)
         try:
@@ -330,7 +338,7 @@ def satisfaction_table(user, date_from, date_to, *, category=None):
         units = units.filter(category=category)
     units = list(units.order_by("category__sort_order", "name"))
     ids = [u.pk for u in units]
-    figures = satisfaction_by_unit(date_from, date_to, ids)
+    figures = satisfaction(date_from, date_to, ids)
     replies = reply_rate_by_unit(date_from, date_to, ids)
     rows = []
     for unit in units:

@@ -7,4 +7,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报告")
 
     def ready(self):
-        from . import auditlog_registry  # noqa: F401
+        # tasks: registered, as reports.services sends them by name
+        from . import auditlog_registry, tasks  # noqa: F401

@@ -5,14 +5,13 @@ Scores come only from the scoring engine, ``assessment.selectors.scores``: ``row
 the three-year evaluation, so totals, ranks and grades match the ranking pages. The engine
 recomputes after every accepted review (and on ``manage.py recompute_scores``); a unit the
 engine has no row for in a period is unscored there (grade 未评分, no rank). Per-item points
-come from the engine's own expression (``scoring.item_points_expression``) and are combined
-over a unit's branches with its own weights (``scoring.combine_weights``).
+come from the engine's own expression (``engine.item_points_expression``) and are combined
+over a unit's branches with its own weights (``rules.combine_weights``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,18 +31,15 @@ from assessment.models import (
     Submission,
     SubmissionEvent,
 )
+from assessment.scoring.rules import q
 from assessment.selectors import scores as score_engine
+from feedback.selectors import satisfaction
 from units.models import Branch, Unit
 
 from . import contracts as c
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0")
-TWO = Decimal("0.01")
-
-
-def _q(value) -> Decimal:
-    return Decimal(value or 0).quantize(TWO)
 
 
 def period_ref(period: Period) -> c.PeriodRef:
@@ -136,8 +132,8 @@ def _parts(values: dict, choices) -> list[c.Part]:
         c.Part(
             code=code,
             label=str(label),
-            score=_q(values.get(code, (ZERO, ZERO))[0]),
-            max_score=_q(values.get(code, (ZERO, ZERO))[1]),
+            score=q(values.get(code, (ZERO, ZERO))[0]),
+            max_score=q(values.get(code, (ZERO, ZERO))[1]),
         )
         for code, label in choices.choices
     ]
@@ -181,38 +177,13 @@ def _sum_summaries(summaries) -> c.RectificationSummary:
     return c.RectificationSummary(**totals)
 
 
-def satisfaction_by_unit(date_from: dt.date, date_to: dt.date) -> dict[int, c.Satisfaction] | None:
-    """Citizen satisfaction per unit from ``feedback.selectors.satisfaction_by_unit`` when
-    the feedback app provides it; ``None`` when it does not (the report says "no data")."""
-    try:
-        selectors = importlib.import_module("feedback.selectors")
-        source = selectors.satisfaction_by_unit
-    except (ImportError, AttributeError):
-        return None
-    try:
-        rows = source(date_from, date_to)
-    except Exception:  # the report still renders without satisfaction
-        log.exception("satisfaction_by_unit failed")
-        return None
-    items = rows.items() if isinstance(rows, dict) else ((None, r) for r in rows)
-    result = {}
-    for key, row in items:
-        get = row.get if isinstance(row, dict) else (lambda n, d=None, r=row: getattr(r, n, d))
-        unit_id = key if key is not None else get("unit_id") or getattr(get("unit"), "pk", None)
-        score = get("score", None)
-        if score is None:
-            score = get("satisfaction", None)
-        size = get("sample_size", None)
-        if size is None:
-            size = get("sample", None)
-        if size is None:
-            size = get("count", None) or get("n", 0)
-        if unit_id is not None:
-            result[int(unit_id)] = c.Satisfaction(
-                score=None if score is None else Decimal(str(score)).quantize(Decimal("0.1")),
-                sample_size=int(size or 0),
-            )
-    return result
+def satisfaction_by_unit(date_from: dt.date, date_to: dt.date) -> dict[int, c.Satisfaction]:
+    """Citizen satisfaction per unit: the platform's one figure
+    (``feedback.selectors.satisfaction``); below the minimum sample it reads 样本不足."""
+    return {
+        unit_id: c.Satisfaction(score=f.value, sample_size=f.sample, sufficient=f.sufficient)
+        for unit_id, f in satisfaction(date_from, date_to).items()
+    }
 
 
 def _period_dates(period: Period) -> tuple[dt.date, dt.date]:
@@ -288,7 +259,7 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
     scores = unit_scores(plan_periods, units)
     wanted_ids = [u.pk for u in wanted]
     rect = rectification_by_unit(period.plan_id, wanted_ids)
-    satisfaction = satisfaction_by_unit(*_period_dates(period))
+    figures = satisfaction_by_unit(*_period_dates(period))
     branches_of = _active_branches(wanted_ids)
     aggregation = period.plan.unit_aggregation
     indicators = score_engine.item_summaries(period, wanted, branches_of, aggregation)
@@ -333,7 +304,7 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
             ],
             items=own_items.get(unit.pk, []),
             rectification=rect.get(unit.pk, c.RectificationSummary()),
-            satisfaction=None if satisfaction is None else satisfaction.get(unit.pk),
+            satisfaction=figures.get(unit.pk),
             deductions=s.deductions,
             vetoed=s.vetoed,
             scored=s.scored,
@@ -445,8 +416,8 @@ def build_feedback_sheet(period: Period, branch: Branch) -> c.FeedbackSheet:
         submitted=sum(1 for s in subs if s.status != status.DRAFT),
         accepted=sum(1 for s in subs if s.status == status.ACCEPTED),
         returned_now=sum(1 for s in subs if s.status == status.RETURNED),
-        self_total=_q(sum((s.self_score or ZERO) for s in subs)),
-        reviewer_total=_q(
+        self_total=q(sum((s.self_score or ZERO) for s in subs)),
+        reviewer_total=q(
             sum((s.reviewer_score or ZERO) for s in subs if s.status == status.ACCEPTED)
         ),
     )
@@ -490,12 +461,13 @@ def build_rectification_report(period: Period, today=None) -> c.RectificationRep
 def build_satisfaction_report(period: Period) -> c.SatisfactionReport:
     period = Period.objects.select_related("plan").get(pk=period.pk)
     date_from, date_to = _period_dates(period)
-    data = satisfaction_by_unit(date_from, date_to) or {}
+    data = satisfaction_by_unit(date_from, date_to)
     rows = [
         c.SatisfactionRow(
             unit=unit_ref(u),
             score=data[u.pk].score if u.pk in data else None,
             sample_size=data[u.pk].sample_size if u.pk in data else 0,
+            sufficient=data[u.pk].sufficient if u.pk in data else False,
         )
         for u in _units_for_ranking()
     ]
@@ -532,7 +504,7 @@ def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
     dates = list(Period.objects.filter(plan__cycle=cycle).exclude(status=Period.Status.DRAFT))
     first = min((p.opens_on for p in dates), default=period.opens_on)
     last = max((p.deadline for p in dates), default=period.deadline)
-    satisfaction = satisfaction_by_unit(first, last)
+    figures = satisfaction_by_unit(first, last)
     rows = [
         c.CycleRow(
             unit=unit_ref(units[r.unit_id]),
@@ -547,7 +519,7 @@ def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
             ],
             average=r.mean,
             rectification=rect.get(r.unit_id, c.RectificationSummary()),
-            satisfaction=None if satisfaction is None else satisfaction.get(r.unit_id),
+            satisfaction=figures.get(r.unit_id),
             vetoed=r.vetoed,
             rank=r.rank,
             recommended=r.candidate,

@@ -11,7 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from assessment.selectors.scores import ItemSummary as IndicatorLine
+from units.numbers import TENTH, rounded
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Part:
     def percent(self) -> Decimal:
         if not self.max_score:
             return Decimal("0")
-        return (self.score * 100 / self.max_score).quantize(Decimal("0.1"))
+        return rounded(self.score * 100 / self.max_score, TENTH)
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,25 @@ class RectificationSummary:
         """整改率 = verified ÷ issued, as a percentage."""
         if not self.issued:
             return None
-        return (Decimal(self.verified) * 100 / self.issued).quantize(Decimal("0.1"))
+        return rounded(Decimal(self.verified) * 100 / self.issued, TENTH)
+
+
+def _shown(figure):
+    if figure.sufficient:
+        return figure.score
+    return _("样本不足") if figure.sample_size else None
 
 
 @dataclass(frozen=True)
 class Satisfaction:
-    score: Decimal | None  # 0–100
+    score: Decimal | None  # 0–100; None below the minimum sample
     sample_size: int
+    sufficient: bool = True  # False: shown as 样本不足
+
+    @property
+    def shown(self):
+        """The score, 样本不足 below the minimum sample, None without any rating."""
+        return _shown(self)
 
 
 @dataclass(frozen=True)
@@ -220,8 +235,13 @@ class RectificationReport:
 @dataclass(frozen=True)
 class SatisfactionRow:
     unit: UnitRef
-    score: Decimal | None
+    score: Decimal | None  # None below the minimum sample
     sample_size: int
+    sufficient: bool = True
+
+    @property
+    def shown(self):
+        return _shown(self)
 
 
 @dataclass(frozen=True)

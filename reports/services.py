@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -72,14 +73,6 @@ def scope_for(kind) -> str:
     return SCOPE_OF_KIND.get(kind, Scope.ALL)
 
 
-def satisfaction_available() -> bool:
-    try:
-        from feedback import selectors  # noqa: PLC0415
-    except ImportError:
-        return False
-    return hasattr(selectors, "satisfaction_by_unit")
-
-
 # --- who may ask for what -----------------------------------------------------------------
 
 
@@ -95,10 +88,7 @@ def requestable_kinds(user) -> list:
     """Kinds this user may ask for. Leaders read reports and ask for none (read-only)."""
     scope = scope_of(user)
     if scope.committee:
-        kinds = list(Kind)
-        if not satisfaction_available():
-            kinds.remove(Kind.SATISFACTION)
-        return kinds
+        return list(Kind)
     kinds = []
     if scope.is_unit_admin:
         kinds += [Kind.SCORECARD, Kind.FEEDBACK_SHEET]
@@ -234,9 +224,13 @@ def _reset_parts(job):
 
 
 def _is_eager() -> bool:
-    from config.celery import app
+    return bool(current_app.conf.task_always_eager)
 
-    return bool(app.conf.task_always_eager)
+
+def _task(name: str):
+    """A task of ``reports.tasks`` by its registered name: the tasks wrap this module, so
+    this module does not import them back."""
+    return current_app.tasks[f"reports.tasks.{name}"]
 
 
 def _broker_errors():
@@ -248,8 +242,7 @@ def _broker_errors():
 def send_job(job_id) -> bool:
     """Hand the job to Celery. A broker that is down is logged, not raised: the job stays
     queued and ``sweep_stale`` sends it again."""
-    from .tasks import run_report
-
+    run_report = _task("run_report")
     if _is_eager():
         ReportJob.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
         run_report.apply_async(args=[job_id])
@@ -264,8 +257,7 @@ def send_job(job_id) -> bool:
 
 
 def send_part(part_id) -> bool:
-    from .tasks import run_report_part
-
+    run_report_part = _task("run_report_part")
     if _is_eager():
         ReportPart.objects.filter(pk=part_id).update(enqueued_at=timezone.now())
         run_report_part.apply_async(args=[part_id])

@@ -106,6 +106,15 @@ class AnnualPlan(models.Model):
         return f"{self.year} {self.get_phase_display()}"
 
 
+class PeriodQuerySet(models.QuerySet):
+    def finished(self):
+        """Closed or published periods: their figures are final enough to combine and show."""
+        return self.filter(status__in=Period.FINISHED)
+
+    def quarters(self):
+        return self.filter(kind__in=Period.QUARTERS)
+
+
 class Period(models.Model):
     class Kind(models.TextChoices):
         Q1 = "q1", _("第一季度")
@@ -120,6 +129,17 @@ class Period(models.Model):
         OPEN = "open", _("报送中")
         CLOSED = "closed", _("已截止")
         PUBLISHED = "published", _("已发布")
+
+    # The vocabulary of periods, spelled once. Finished: its figures enter the half-year and
+    # annual composites and the trends; an open or draft period's are still partial.
+    FINISHED = (Status.CLOSED, Status.PUBLISHED)
+    QUARTERS = (Kind.Q1, Kind.Q2, Kind.Q3, Kind.Q4)
+    # The composites and the quarters each one combines.
+    COMPOSITES = {Kind.H1: (Kind.Q1, Kind.Q2), Kind.ANNUAL: QUARTERS}
+    # Calendar order of a plan's periods (the half-year falls after the second quarter).
+    CALENDAR = (Kind.Q1, Kind.Q2, Kind.H1, Kind.Q3, Kind.Q4, Kind.ANNUAL)
+    # Computing order: composites read quarter rows already computed.
+    COMPUTING = (*QUARTERS, Kind.H1, Kind.ANNUAL)
 
     plan = models.ForeignKey(
         AnnualPlan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("年度计划")
@@ -142,6 +162,8 @@ class Period(models.Model):
         verbose_name=_("使用的指标体系版本"),
     )
 
+    objects = PeriodQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan__year", "opens_on"]
         verbose_name = _("考核节点")
@@ -155,6 +177,18 @@ class Period(models.Model):
 
     def __str__(self):
         return f"{self.plan.year} {self.get_kind_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.kind in self.QUARTERS
+
+    @property
+    def is_composite(self) -> bool:
+        return self.kind in self.COMPOSITES
 
 
 PERIOD_TRANSITIONS = {

@@ -1,4 +1,4 @@
-"""Scores: what the scoring engine (assessment.services.scoring) writes.
+"""Scores: what the scoring engine (assessment.scoring.engine) writes.
 
 - ``GradingRule``: a plan's thresholds, 优秀 quota, bonus cap, branch-tier method and the rule
   for a missing satisfaction figure (one row per plan, created with defaults on first use).

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from units.models import UnitCategory
+from units.numbers import rounded
 
 from ..models import AnnualPlan, Goal, Indicator, IndicatorSystem, Standard
 from .indicators import next_version
@@ -557,7 +558,7 @@ def template_rows():
         for index, spec in enumerate(ITEMS[code]):
             row = dict(spec, parent=code, standard=standard, position=index)
             if row["kind"] not in (K.BONUS, K.DEDUCTION, K.VETO):
-                row["max_score"] = (dim_points * row["weight"] / 100).quantize(Decimal("0.01"))
+                row["max_score"] = rounded(dim_points * row["weight"] / 100)
             rows.append(row)
     return rows
 

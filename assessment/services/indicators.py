@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Max
@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import UnitCategory
+from units.numbers import rounded
 
 from ..models import AnnualPlan, Indicator, IndicatorSystem, Period, Phase
 from ..selectors.plans import FREQUENCIES_BY_PERIOD
 
 HUNDRED = Decimal("100")
-CENT = Decimal("0.01")
 OUTSIDE_WEIGHTS = {Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION, Indicator.Kind.VETO}
 UNSCORED_MAX = {Indicator.Kind.DIMENSION, Indicator.Kind.VETO}
 MAX_DEPTH = 3  # dimension → item → sub-item
@@ -78,7 +78,7 @@ def score_quantitative(rule: dict, value, max_score) -> Decimal:
         result = max_score * min(max(value, Decimal(0)) / target, Decimal(1))
     else:
         raise ValueError(f"unknown rule type: {kind!r}")
-    return result.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded(result)
 
 
 def rule_problem(rule) -> str | None:
@@ -165,7 +165,7 @@ def flatten(nodes) -> list[Node]:
 def effective_points(system: IndicatorSystem) -> dict:
     """{code: effective points rounded to 0.01} for every weighted, active node."""
     return {
-        n.item.code: n.effective.quantize(CENT, rounding=ROUND_HALF_UP)
+        n.item.code: rounded(n.effective)
         for n in flatten(build_tree(system))
         if n.effective is not None
     }

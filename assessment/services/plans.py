@@ -6,12 +6,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from units.workflow import TransitionNotAllowed
-
 from ..models import AnnualPlan, Cycle, Period, Phase
 from ..selectors.plans import current_system
-from . import periods as period_service
-from .indicators import copy_to_plan, validate_system
+from .indicators import copy_to_plan
 
 # A three-year cycle's years, in order: 对标年, 突破年, 问效年 (000 §三(一)).
 PHASES_BY_POSITION = [Phase.BENCHMARK, Phase.BREAKTHROUGH, Phase.RESULTS]
@@ -117,25 +114,6 @@ def update_period_window(period: Period, *, opens_on, deadline) -> Period:
     period.deadline = deadline
     period.save(update_fields=["opens_on", "deadline"])
     return period
-
-
-def open_period_checked(period: Period, *, by) -> Period:
-    """Open a period only when the plan has an indicator system that passes validation; the
-    version is then pinned to the period."""
-    if period.status == Period.Status.DRAFT:
-        system = current_system(period.plan)
-        if system is None:
-            raise TransitionNotAllowed(
-                _("%(year)d 年度还没有指标体系，请先建立或载入默认指标体系再开放节点。")
-                % {"year": period.plan.year}
-            )
-        faults = validate_system(system)
-        if faults:
-            raise TransitionNotAllowed(
-                _("指标体系第 %(v)d 版有 %(n)d 处问题，修正后才能开放：%(first)s")
-                % {"v": system.version, "n": len(faults), "first": faults[0].message}
-            )
-    return period_service.open_period(period, by=by)
 
 
 def next_plan(plan: AnnualPlan) -> AnnualPlan | None:

@@ -11,13 +11,16 @@ Scores:
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.numbers import rounded
+
 from ..models import Indicator, Submission
+from ..scoring import schedule
 from .submissions import (
     SubmissionError,
     VersionConflict,
@@ -33,12 +36,11 @@ GRADE_SHARES = {
     Submission.Grade.C: Decimal("0.60"),
     Submission.Grade.D: Decimal("0.40"),
 }
-CENT = Decimal("0.01")
 REVIEWABLE = {Submission.Status.SUBMITTED, Submission.Status.UNIT_CHECKED}
 
 
 def graded_score(indicator, grade) -> Decimal:
-    return (indicator.max_score * GRADE_SHARES[grade]).quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded(indicator.max_score * GRADE_SHARES[grade])
 
 
 def computed_score(submission) -> Decimal | None:
@@ -75,7 +77,7 @@ def resolve_score(submission, *, grade="", score=None) -> tuple[str, Decimal]:
             raise SubmissionError(_("扣分不能超过 %(max)s 分。") % {"max": indicator.max_score})
     elif score < 0 or (indicator.max_score and score > indicator.max_score):
         raise SubmissionError(_("得分应在 0 到 %(max)s 之间。") % {"max": indicator.max_score})
-    return "", score.quantize(CENT, rounding=ROUND_HALF_UP)
+    return "", rounded(score)
 
 
 def _ensure_committee_may_take(submission):
@@ -89,9 +91,7 @@ def accept(submission, *, by, read_version, grade="", score=None, comment=""):
     """Accept a submitted item with its score. An accepted item may be scored again."""
     ensure_open(submission.period)
     grade, score = resolve_score(submission, grade=grade, score=score)
-    from .scoring import schedule_recompute  # scores follow the review (issue 5)
-
-    schedule_recompute(submission)  # on commit only; a failed accept rolls it back
+    schedule.after_review(submission)  # on commit only; a failed accept rolls it back
     comment = (comment or "").strip() or submission.reviewer_comment
     fields = {
         "grade": grade,

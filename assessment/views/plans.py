@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from units.decorators import recent_login_required
@@ -17,7 +16,6 @@ from ..models import AnnualPlan, Period
 from ..selectors.plans import current_system, cycles_with_plans
 from ..services import periods as period_service
 from ..services import plans as plan_service
-from ..services import scoring
 from ..services.indicator_template import load_template
 from ..services.indicators import create_empty_system
 
@@ -164,55 +162,37 @@ def period_detail(request, pk):
     )
 
 
-ACTIONS = ("open", "close", "publish", "reopen")
-
-SUCCESS = {
-    "open": gettext_lazy(
-        "节点已开放：书记们现在可以在“本季度任务”中填报，所用指标体系版本已锁定。"
-    ),
-    "close": gettext_lazy("节点已截止：不再接受报送，审核完成后可发布结果。"),
-    "publish": gettext_lazy("结果已发布：各单位可以查看得分，节点不能再修改。"),
-    "reopen": gettext_lazy("节点已重新开放，原因已记录在状态记录中。"),
-}
-
-
 @require_POST
 @login_required
 @recent_login_required
 def period_transition(request, pk, action):
     require_staff(request.user)
     period = get_object_or_404(Period.objects.select_related("plan"), pk=pk)
-    if action not in ACTIONS:
+    if action not in period_service.PERIOD_ACTIONS:
         raise PermissionDenied
-    try:
-        if action == "open":
-            plan_service.open_period_checked(period, by=request.user)
-        elif action == "close":
-            period_service.close_period(period, by=request.user)
-        elif action == "publish":
-            # Publishing freezes the period's scores as revision 1 in the same transaction.
-            scoring.publish_scores(period, by=request.user)
-        else:
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                return render(
-                    request,
-                    "assessment/plans/period_detail.html",
-                    {
-                        "period": period,
-                        "transitions": period.transitions.select_related("by"),
-                        "window_form": PeriodWindowForm(instance=period, prefix="w"),
-                        "reason_form": form,
-                        "system": period.system or current_system(period.plan),
-                        "can_manage": True,
-                    },
-                    status=400,
-                )
-            period_service.reopen_period(
-                period, by=request.user, reason=form.cleaned_data["reason"]
+    reason = ""
+    if period_service.PERIOD_ACTIONS[action].needs_reason:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "assessment/plans/period_detail.html",
+                {
+                    "period": period,
+                    "transitions": period.transitions.select_related("by"),
+                    "window_form": PeriodWindowForm(instance=period, prefix="w"),
+                    "reason_form": form,
+                    "system": period.system or current_system(period.plan),
+                    "can_manage": True,
+                },
+                status=400,
             )
-    except (TransitionNotAllowed, scoring.ScoringError) as exc:
+        reason = form.cleaned_data["reason"]
+    try:
+        # Publishing freezes the period's scores as revision 1 in the same transaction.
+        period_service.perform(action, period, by=request.user, reason=reason)
+    except (TransitionNotAllowed, period_service.ScoringError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, SUCCESS[action])
+        messages.success(request, period_service.PERIOD_ACTIONS[action].success)
     return redirect("period_detail", pk=period.pk)

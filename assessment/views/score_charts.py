@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from units.numbers import rounded
+
 from ..models import Standard
 
 RED = "#b71c1c"
@@ -139,7 +141,7 @@ def category_trends(quarters, rows_by_period):
             cell[1] += 1
     lines = []
     for name, cells in sorted(sums.items()):
-        lines.append((name, [(s / n).quantize(Decimal("0.01")) if n else None for s, n in cells]))
+        lines.append((name, [rounded(s / n) if n else None for s, n in cells]))
     return labels, lines
 
 

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from feedback.selectors import satisfaction
 from units.decorators import recent_login_required
 from units.forms import StyledFormMixin
 from units.models import Branch, CoordinationGroup, UnitCategory
+from units.numbers import TENTH, rounded
 from units.selectors import (
     branches_visible_to,
     can_manage,
@@ -33,11 +35,10 @@ from units.selectors import (
 from units.workflow import TransitionNotAllowed
 
 from ..models import AnnualPlan, Cycle, Period, Standard
+from ..scoring import engine
 from ..selectors import scores as selectors
-from ..services import scoring
+from ..services import periods as period_service
 from . import score_charts as charts
-
-QUARTER_KINDS = ("q1", "q2", "q3", "q4")
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):
@@ -118,7 +119,7 @@ def ranking(request, period_pk):
     source, rows = selectors.rows_for(
         [period], revision=revision, category=category, group=group, **visible
     )[period.pk]
-    rule = scoring.grading_rule(period.plan)
+    rule = engine.grading_rule(period.plan)
     data = {"charts": {}}
     if rows and level == "unit":
         data["charts"]["ranking"] = charts.ranking_chart(rows)
@@ -275,8 +276,8 @@ def completeness_page(request, period_pk):
 def publish(request, period_pk):
     period = get_object_or_404(Period, pk=period_pk)
     try:
-        scoring.publish_scores(period, by=request.user)
-    except (scoring.ScoringError, TransitionNotAllowed) as exc:
+        period_service.perform("publish", period, by=request.user)
+    except (period_service.ScoringError, TransitionNotAllowed) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -296,10 +297,10 @@ def correct(request, period_pk):
         messages.error(request, _("更正已发布的得分必须写明原因。"))
         return redirect("score_ranking", period_pk=period.pk)
     try:
-        snap = scoring.correct_published(
+        snap = period_service.correct_published(
             period, by=request.user, reason=form.cleaned_data["reason"]
         )
-    except scoring.ScoringError as exc:
+    except period_service.ScoringError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -391,15 +392,8 @@ def dashboard(request):
 
 
 def _quarters(plan):
-    """The plan's quarters that are closed or published: open ones are still partial."""
-    return sorted(
-        Period.objects.filter(
-            plan=plan,
-            kind__in=QUARTER_KINDS,
-            status__in=[Period.Status.CLOSED, Period.Status.PUBLISHED],
-        ),
-        key=lambda p: p.kind,
-    )
+    """The plan's finished quarters: open ones are still partial."""
+    return sorted(Period.objects.filter(plan=plan).quarters().finished(), key=lambda p: p.kind)
 
 
 def _staff_dashboard(request, period, scope):
@@ -475,23 +469,19 @@ def _staff_dashboard(request, period, scope):
 
 
 def _satisfaction(plan, unit_ids):
-    """(average score or None, total sample, {unit id: figure}) from the feedback app."""
-    try:
-        from feedback.selectors import satisfaction_by_unit_cached
-    except ImportError:  # pragma: no cover
-        return None
+    """The year's satisfaction so far: mean of the units' sufficient figures, the ratings
+    counted, how many units have a figure and how many are 样本不足."""
     start = dt.date(plan.year, 1, 1)
     end = min(dt.date(plan.year, 12, 31), max(timezone.localdate(), start))
     # An overview: figures up to a few minutes old spare the aggregate over the year's ratings.
-    figures = satisfaction_by_unit_cached(start, end, unit_ids)
-    scored = [f for f in figures.values() if getattr(f, "score", None) is not None]
-    sample = sum(getattr(f, "sample", 0) or 0 for f in figures.values())
-    average = (
-        (sum(Decimal(f.score) for f in scored) / len(scored)).quantize(Decimal("0.1"))
-        if scored
-        else None
-    )
-    return {"average": average, "sample": sample, "units": len(scored)}
+    figures = satisfaction(start, end, unit_ids, cached=True).values()
+    scored = [f.value for f in figures if f.value is not None]
+    return {
+        "average": rounded(sum(scored) / len(scored), TENTH) if scored else None,
+        "sample": sum(f.sample for f in figures),
+        "units": len(scored),
+        "insufficient": sum(1 for f in figures if f.sample and not f.sufficient),
+    }
 
 
 def _secretary_dashboard(request, period):
@@ -514,9 +504,7 @@ def _secretary_dashboard(request, period):
         own = next((r for r in rows if r.branch_id == branch.pk), None)
         same = [r.rate for r in rows]
         own_line.append(own.rate if own else None)
-        avg_line.append(
-            (sum(same, Decimal(0)) / len(same)).quantize(Decimal("0.01")) if same else None
-        )
+        avg_line.append(rounded(sum(same, Decimal(0)) / len(same)) if same else None)
     progress = selectors.completeness(period, unit_ids=[branch.unit_id])
     mine_progress = next((b for b in progress.branches if b.branch_id == branch.pk), None)
     data = {"charts": {}}

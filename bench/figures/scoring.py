@@ -39,18 +39,18 @@ NAIVE_BUDGET_SECONDS = 90.0
 
 def scoring_available():
     try:
-        from assessment.services import scoring  # noqa: F401
+        from assessment.scoring import engine
     except ImportError as exc:
-        return f"assessment.services.scoring not importable: {exc}"
-    if not hasattr(scoring, "recompute_plan"):
-        return "assessment.services.scoring.recompute_plan missing"
+        return f"assessment.scoring.engine not importable: {exc}"
+    if not hasattr(engine, "recompute_plan"):
+        return "assessment.scoring.engine.recompute_plan missing"
     return None
 
 
 def time_recompute(plan_id: int, repeat: int = 2) -> tuple[float, float, int]:
     """(first run, best of ``repeat`` further runs, rows written)."""
     from assessment.models import AnnualPlan
-    from assessment.services.scoring import recompute_plan
+    from assessment.scoring.engine import recompute_plan
 
     plan = AnnualPlan.objects.get(pk=plan_id)
     start = time.perf_counter()
@@ -71,16 +71,16 @@ def engine_reads(plan_id: int) -> float:
     completeness count), without the arithmetic and writing around them: how much of the
     recompute is reading, against the same rows as the SQL baseline."""
     from assessment.models import Period
-    from assessment.services import scoring
+    from assessment.scoring import engine
 
     periods = list(Period.objects.filter(plan_id=plan_id).select_related("plan"))
-    catalogues = [(p, scoring.catalogue_for(p)) for p in periods]
+    catalogues = [(p, engine.catalogue_for(p)) for p in periods]
 
     def run():
         for period, catalogue in catalogues:
             if catalogue.items:
-                list(scoring._aggregate(period, catalogue))
-                list(scoring._counts(period, catalogue))
+                engine.load_tallies(period, catalogue)
+                engine.load_counts(period, catalogue)
 
     return best_of(run, 3)
 
@@ -171,8 +171,8 @@ def one_review_figure(ds) -> list[dict]:
     if reason:
         return [skipped(name, reason)]
     try:
+        from assessment.scoring.engine import recompute_for_submission
         from assessment.services import review
-        from assessment.services.scoring import recompute_for_submission
     except ImportError as exc:
         return [skipped(name, f"review service not importable: {exc}")]
     from assessment.models import Submission

@@ -5,7 +5,7 @@ from units.models import Unit
 from units.selectors import scope_of
 
 from ..models import Publication, PublishedFigure
-from ..selectors import reply_rate_by_unit, satisfaction_by_unit
+from ..selectors import reply_rate_by_unit, satisfaction
 
 
 def publish(
@@ -26,7 +26,7 @@ def publish(
     if category:
         units = units.filter(category=category)
     unit_ids = list(units.values_list("pk", flat=True))
-    figures = satisfaction_by_unit(date_from, date_to, unit_ids)
+    figures = satisfaction(date_from, date_to, unit_ids)
     replies = reply_rate_by_unit(date_from, date_to, unit_ids)
     with transaction.atomic():
         publication = Publication.objects.create(
@@ -45,7 +45,7 @@ def publish(
                 unit_id=unit_id,
                 sample=figures[unit_id].sample,
                 sufficient=figures[unit_id].sufficient,
-                score=figures[unit_id].score if figures[unit_id].sufficient else None,
+                score=figures[unit_id].value,
                 satisfied_share=(
                     figures[unit_id].satisfied_share if figures[unit_id].sufficient else None
                 ),

@@ -3,7 +3,7 @@
 import pytest
 
 from assessment.models import Submission
-from assessment.services import scoring
+from assessment.scoring import engine
 from assessment.services.review import accept
 from tests.api.conftest import results
 from tests.assessment.quarter_world import fill_all, submitted_world
@@ -19,7 +19,7 @@ def scored(world, secretary, outsider, committee, period, items):
     submit_branch(period, world["b1"], by=outsider)
     for submission in Submission.objects.select_related("indicator", "period__plan"):
         accept(submission, by=committee, read_version=submission.version, grade="A")
-    scoring.recompute_period(period)
+    engine.recompute_period(period)
     return period
 
 

@@ -381,6 +381,7 @@ def test_a_new_version_copies_every_item_and_is_editable(db, committee, unit_a):
     w = small_system()
     w["j1"].categories.set([unit_a.category])
     svc.retire_item(w["i2"], reason="旧")
+    svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("100")})  # valid again: it may open
     from assessment.services.periods import open_period
 
     open_period(q1(w["plan"]), by=committee)

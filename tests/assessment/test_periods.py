@@ -6,7 +6,6 @@ from assessment.models import Indicator, Period, PeriodTransition
 from assessment.selectors.plans import items_for, system_for
 from assessment.services import indicators as svc
 from assessment.services import periods
-from assessment.services.plans import open_period_checked
 from tests.factories import AnnualPlanFactory, IndicatorFactory
 from units.workflow import TransitionNotAllowed
 
@@ -25,6 +24,9 @@ def test_a_period_moves_forward_through_its_states(db, committee):
     ]
 
 
+ACTION_TO = {"open": "open", "closed": "close", "published": "publish"}
+
+
 @pytest.mark.parametrize(
     ("path", "target"),
     [
@@ -37,9 +39,9 @@ def test_a_period_moves_forward_through_its_states(db, committee):
 def test_a_period_cannot_skip_or_go_back(db, committee, path, target):
     period = q1(small_system()["plan"])
     for status in path:
-        periods.set_period_status(period, status, by=committee)
+        periods.perform(ACTION_TO[status], period, by=committee)
     with pytest.raises(TransitionNotAllowed):
-        periods.set_period_status(period, target, by=committee)
+        periods.perform(ACTION_TO[target], period, by=committee)
 
 
 def test_reopening_a_closed_period_needs_a_reason(db, committee):
@@ -111,14 +113,14 @@ def test_opening_without_a_system_is_refused(db, committee):
     plan = AnnualPlanFactory(year=2025)
     create_default_periods(plan)
     with pytest.raises(TransitionNotAllowed, match="2025 年度还没有指标体系"):
-        open_period_checked(q1(plan), by=committee)
+        periods.open_period(q1(plan), by=committee)
 
 
 def test_opening_an_invalid_system_is_refused_with_the_first_fault(db, committee):
     w = small_system()
     Indicator.objects.filter(pk=w["i2"].pk).update(weight=30)
     with pytest.raises(TransitionNotAllowed) as exc:
-        open_period_checked(q1(w["plan"]), by=committee)
+        periods.open_period(q1(w["plan"]), by=committee)
     assert str(exc.value) == (
         "指标体系第 1 版有 1 处问题，修正后才能开放：“D1 组织夯实”的下级指标权重合计为 90%，"
         "应为 100%（加分、扣分和一票否决项不计入）。"
@@ -128,7 +130,7 @@ def test_opening_an_invalid_system_is_refused_with_the_first_fault(db, committee
 
 def test_opening_a_valid_system_works(db, committee):
     w = small_system()
-    period = open_period_checked(q1(w["plan"]), by=committee)
+    period = periods.open_period(q1(w["plan"]), by=committee)
     assert (period.status, period.system_id) == ("open", w["system"].pk)
 
 
@@ -136,11 +138,53 @@ def test_closing_a_period_refreshes_the_plans_scores(committee, django_capture_o
     from unittest import mock
 
     from assessment.services.periods import close_period, open_period
-    from tests.factories import PeriodFactory
 
-    period = PeriodFactory()
+    period = q1(small_system()["plan"])  # a valid system: the period may open
     open_period(period, by=committee)
     with mock.patch("assessment.tasks.recompute_plan_scores.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             close_period(period, by=committee)
     delay.assert_called_once_with(period.plan_id)
+
+
+def test_publishing_goes_only_through_the_publish_service(db, committee):
+    from assessment.models import ScoreSnapshot
+
+    period = q1(small_system()["plan"])
+    periods.perform("open", period, by=committee)
+    periods.perform("close", period, by=committee)
+    with pytest.raises(TransitionNotAllowed, match="发布节点须同时冻结得分"):
+        periods._move(period, Period.Status.PUBLISHED, by=committee)
+    assert Period.objects.get(pk=period.pk).status == Period.Status.CLOSED
+    periods.perform("publish", period, by=committee)
+    assert Period.objects.get(pk=period.pk).status == Period.Status.PUBLISHED
+    assert list(ScoreSnapshot.objects.filter(period=period).values_list("revision", flat=True)) == [
+        1
+    ]
+
+
+def test_no_form_serializer_or_admin_sets_a_period_status(db):
+    from django.contrib.admin.sites import site
+    from django.forms import modelform_factory
+    from django.test import RequestFactory
+
+    from assessment.admin import PeriodInline
+    from assessment.models import AnnualPlan
+    from assessment.serializers import PeriodSerializer
+    from tests.factories import UserFactory
+
+    assert "status" not in modelform_factory(Period, fields="__all__").base_fields
+    assert PeriodSerializer().fields["status"].read_only
+    request = RequestFactory().get("/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    inline = PeriodInline(AnnualPlan, site)
+    assert "status" not in inline.get_formset(request).form.base_fields
+
+
+def test_web_pages_and_the_api_share_one_action_table():
+    from assessment import api
+    from assessment.views import plans as plan_views
+
+    for module in (api, plan_views):
+        assert module.period_service.perform is periods.perform
+    assert list(periods.PERIOD_ACTIONS) == ["open", "close", "publish", "reopen"]

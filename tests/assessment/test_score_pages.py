@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import Period, ScoreSnapshot, Submission
+from assessment.scoring import engine
 from assessment.services import periods as period_service
-from assessment.services import scoring
 from tests.assessment import scoring_world
 from tests.factories import BranchFactory, UnitFactory
 from tests.helpers import confirm_password
@@ -30,7 +30,7 @@ def _clean_cache():
 @pytest.fixture
 def scored(world):
     w = scoring_world.build(existing=world)
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     return w
 
 
@@ -152,7 +152,7 @@ def test_committee_publishes_and_corrects_with_a_reason(client, committee, score
     Submission.objects.filter(branch=scored["b1"], indicator__code="I1").update(
         reviewer_score=D("0")
     )
-    scoring.recompute_plan(scored["plan"])
+    engine.recompute_plan(scored["plan"])
     assert client.get(url).context["rows"][-1].total == D("63.00")  # frozen
 
     response = client.post(reverse("score_correct", args=[scored["q1"].pk]), {"reason": ""})
@@ -175,11 +175,11 @@ def test_committee_dashboard(client, committee, scored):
 
 
 def test_dashboard_trend_of_a_published_quarter_shows_the_frozen_totals(client, committee, scored):
-    scoring.publish_scores(scored["q1"], by=committee)
+    period_service.publish_period(scored["q1"], by=committee)
     Submission.objects.filter(branch=scored["b1"], indicator__code="I1").update(
         reviewer_score=D("0")
     )
-    scoring.recompute_plan(scored["plan"])  # live: 乙局 63 → 33
+    engine.recompute_plan(scored["plan"])  # live: 乙局 63 → 33
     client.force_login(committee)
     response = client.get(reverse("dashboard"), {"period": scored["q1"].pk})
     table = {row.unit_short_name: cells for row, cells in response.context["trend_table"]}
@@ -265,7 +265,7 @@ def _grow(scored, count):
                     )
                 )
     Submission.objects.bulk_create(subs)
-    scoring.recompute_plan(scored["plan"])
+    engine.recompute_plan(scored["plan"])
 
 
 def _queries(client, url, params):

@@ -7,8 +7,9 @@ import pytest
 from django.utils import translation
 
 from assessment.models import Period, Submission
+from assessment.scoring import engine
 from assessment.selectors import scores as selectors
-from assessment.services import scoring
+from assessment.services import periods as period_service
 from tests.assessment import scoring_world
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     w = scoring_world.build()
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     return w
 
 
@@ -26,7 +27,7 @@ def _lower_b_live(world):
     Submission.objects.filter(branch=world["b1"], indicator__code="I1").update(
         reviewer_score=D("0")
     )
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
 
 
 def _totals(world, **kwargs):
@@ -48,26 +49,26 @@ def test_unit_totals_narrow_to_the_units_asked(world):
 
 
 def test_unit_totals_of_a_published_period_are_the_frozen_ones(world, committee):
-    scoring.publish_scores(world["q1"], by=committee)
+    period_service.publish_period(world["q1"], by=committee)
     _lower_b_live(world)
     assert _totals(world)[world["b"].pk][1] == D("63.00")
 
 
 def test_published_ranking_narrows_by_category_on_the_frozen_rows(world, committee):
-    scoring.publish_scores(world["q1"], by=committee)
+    period_service.publish_period(world["q1"], by=committee)
     _lower_b_live(world)
     rows = selectors.period_ranking(world["q1"], category=world["service"])
     assert [(r.unit_short_name, r.total) for r in rows] == [("乙局", D("63.00"))]
 
 
 def test_published_ranking_narrows_by_group(world, committee):
-    scoring.publish_scores(world["q1"], by=committee)
+    period_service.publish_period(world["q1"], by=committee)
     rows = selectors.period_ranking(world["q1"], group=world["group"].pk)
     assert [r.unit_short_name for r in rows] == ["丙委", "甲厅"]
 
 
 def test_source_of_a_published_period_names_its_revision(world, committee):
-    scoring.publish_scores(world["q1"], by=committee)
+    period_service.publish_period(world["q1"], by=committee)
     source = selectors.source_of(world["q1"])
     assert (source.published, source.revision) == (True, 1)
 
@@ -95,5 +96,5 @@ def test_parts_come_in_the_axis_order_with_their_figures(world):
 def test_scored_periods_are_those_with_scores_or_a_snapshot(world, committee):
     assert [p.pk for p in selectors.scored_periods()] == [world["q1"].pk]
     assert selectors.default_period().pk == world["q1"].pk
-    scoring.publish_scores(world["q1"], by=committee)
+    period_service.publish_period(world["q1"], by=committee)
     assert selectors.default_period().status == Period.Status.PUBLISHED

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 
 from assessment.models import AnnualPlan, Grade, GradingRule, PeriodScore, Tier
+from assessment.scoring import engine, schedule
 from assessment.selectors import scores as selectors
-from assessment.services import scoring
 from tests.assessment import scoring_world
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     w = scoring_world.build()
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     return w
 
 
@@ -49,7 +49,7 @@ def test_unit_is_mean_of_branches_plus_unit_items(world):
 
 def test_unit_member_weighted_when_the_plan_says_so():
     w = scoring_world.build(aggregation=AnnualPlan.Aggregation.MEMBERS)
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     assert unit_row(w, "a").total == D("73.25")
 
 
@@ -87,29 +87,29 @@ def test_negative_list_veto_counts_for_the_year(world, committee):
     NegativeListEntry.objects.create(
         plan=world["plan"], unit=world["a"], reason="严重违纪", effect="veto", created_by=committee
     )
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     a = unit_row(world, "a")
     assert (a.vetoed, a.grade) == (True, Grade.FAIR)
 
 
 def test_excellent_quota_keeps_only_the_top_share(world):
-    rule = scoring.grading_rule(world["plan"])
+    rule = engine.grading_rule(world["plan"])
     rule.excellent_min = D("80")
     rule.excellent_quota = D("50")  # 3 ranked units → 1 place; A and C share rank 1
     rule.save()
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     assert unit_row(world, "a").grade == Grade.EXCELLENT
     rule.excellent_quota = D("30")  # 0 places
     rule.save()
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     assert unit_row(world, "a").grade == Grade.GOOD
 
 
 def test_bonus_is_capped(world):
-    rule = scoring.grading_rule(world["plan"])
+    rule = engine.grading_rule(world["plan"])
     rule.bonus_cap = D("2")
     rule.save()
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     assert branch_row(world, "a1").total == D("74")
     assert unit_row(world, "a").total == D("79.50")
 
@@ -125,10 +125,10 @@ def test_branch_tiers_by_thresholds(world):
 
 
 def test_branch_tiers_by_thirds(world):
-    rule = scoring.grading_rule(world["plan"])
+    rule = engine.grading_rule(world["plan"])
     rule.tier_method = GradingRule.TierMethod.THIRDS
     rule.save()
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     tiers = {k: branch_row(world, k).tier for k in ("a1", "a2", "b1", "c1")}
     # 4 branches: ⌊4/3⌋ = 1 at each end.
     assert tiers == {
@@ -161,7 +161,7 @@ def test_parts_per_standard_and_goal(world):
 def test_only_accepted_submissions_count(world):
     sub = world["q1"].submissions.get(branch=world["b1"], indicator=world["items"]["I1"])
     type(sub).objects.filter(pk=sub.pk).update(status="returned")
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     assert branch_row(world, "b1").total == D("53")  # 83 − 30
 
 
@@ -171,7 +171,7 @@ def test_recompute_is_idempotent(world):
             "unit_id", "branch_id", "total", "rank", "grade", "tier"
         )
     )
-    scoring.recompute_plan(world["plan"])
+    engine.recompute_plan(world["plan"])
     after = list(
         PeriodScore.objects.order_by("unit_id", "branch_id").values_list(
             "unit_id", "branch_id", "total", "rank", "grade", "tier"
@@ -188,7 +188,7 @@ def test_recompute_query_count_does_not_grow_per_row(world):
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            scoring.recompute_period(world["q1"], cascade=False)
+            engine.recompute_period(world["q1"], cascade=False)
         return len(ctx.captured_queries)
 
     small = count()
@@ -264,7 +264,7 @@ def test_ranking_selector_matches_the_rows(world):
 def test_recompute_for_submission_updates_its_period(world):
     sub = world["q1"].submissions.get(branch=world["b1"], indicator=world["items"]["I1"])
     type(sub).objects.filter(pk=sub.pk).update(reviewer_score=D("5"))
-    scoring.recompute_for_submission(sub.pk)
+    engine.recompute_for_submission(sub.pk)
     assert branch_row(world, "b1").total == D("68")  # 83 − 30 + 15
 
 
@@ -298,5 +298,5 @@ def test_reviews_in_one_transaction_enqueue_one_recompute_per_period(
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
             for sub in subs:
-                scoring.schedule_recompute(sub)
+                schedule.after_review(sub)
     assert len(callbacks) == 1

@@ -1,5 +1,6 @@
 """Half-year and annual composites, publishing with snapshots and revisions, candidates."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -13,9 +14,11 @@ from assessment.models import (
     Standard,
     Tier,
 )
+from assessment.scoring import engine
 from assessment.selectors import scores as selectors
 from assessment.services import periods as period_service
-from assessment.services import scoring
+from feedback.models import Channel, Level
+from feedback.services.ratings import RatingInput, record_offline_rating
 from tests.assessment import scoring_world
 from tests.assessment.scoring_world import K, L, accept, make_item
 from tests.factories import (
@@ -79,13 +82,13 @@ def unit_score(period, unit):
 
 
 def test_quarter_rates(year):
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     assert unit_score(year["q1"], year["unit"]).net_rate == D("80")
     assert unit_score(year["q2"], year["unit"]).net_rate == D("100")
 
 
 def test_half_year_redistributes_a_missing_satisfaction(year):
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     h1 = unit_score(year["h1"], year["unit"])
     # (90 × 0.5 + 60 × 0.4) ÷ 0.9 × 1.0 = 76.67
     assert (h1.quarter_mean, h1.exam, h1.satisfaction) == (D("90"), D("60"), None)
@@ -94,20 +97,39 @@ def test_half_year_redistributes_a_missing_satisfaction(year):
 
 
 def test_half_year_counts_missing_satisfaction_as_zero_when_the_plan_says_so(year):
-    rule = scoring.grading_rule(year["plan"])
+    rule = engine.grading_rule(year["plan"])
     rule.missing_satisfaction = GradingRule.MissingSatisfaction.ZERO
     rule.save()
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     assert unit_score(year["h1"], year["unit"]).total == D("69.00")  # 45 + 24 + 0
 
 
-def test_half_year_uses_satisfaction(year, monkeypatch):
-    monkeypatch.setattr(
-        scoring, "satisfaction_for", lambda period, ids: {year["unit"].pk: (D("80"), 40)}
-    )
-    scoring.recompute_plan(year["plan"])
+def _ratings(unit, count, *, by, level=Level.SATISFIED, on=dt.date(2025, 3, 1)):
+    for _n in range(count):
+        record_offline_rating(
+            RatingInput(unit=unit, level=level, received_on=on, channel=Channel.LETTER), user=by
+        )
+
+
+def test_half_year_uses_satisfaction(year, committee, settings):
+    settings.FEEDBACK_MIN_SAMPLE = 5
+    settings.FEEDBACK_SHRINKAGE_PRIOR = 0
+    _ratings(year["unit"], 5, by=committee)  # 满意 = 80
+    engine.recompute_plan(year["plan"])
     h1 = unit_score(year["h1"], year["unit"])
-    assert (h1.satisfaction, h1.satisfaction_sample, h1.total) == (D("80"), 40, D("77.00"))
+    assert (h1.satisfaction, h1.satisfaction_sample, h1.total) == (D("80"), 5, D("77.00"))
+
+
+def test_half_year_treats_a_satisfaction_below_the_minimum_sample_as_missing(
+    year, committee, settings
+):
+    settings.FEEDBACK_MIN_SAMPLE = 5
+    settings.FEEDBACK_SHRINKAGE_PRIOR = 0
+    _ratings(year["unit"], 4, by=committee)
+    engine.recompute_plan(year["plan"])
+    h1 = unit_score(year["h1"], year["unit"])
+    # (0.5 × 90 + 0.4 × 60) × 1 ÷ 0.9: the satisfaction weight goes to the other terms.
+    assert (h1.satisfaction, h1.satisfaction_sample, h1.total) == (None, 4, D("76.67"))
 
 
 def test_annual_subtracts_the_negative_list(year, committee):
@@ -119,19 +141,19 @@ def test_annual_subtracts_the_negative_list(year, committee):
         points=D("5"),
         created_by=committee,
     )
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     annual = unit_score(year["annual"], year["unit"])
     # No annual items (exam missing) and no satisfaction: the quarterly mean carries it all.
     assert (annual.base, annual.deduction, annual.total) == (D("90"), D("5"), D("85"))
 
 
 def test_satisfaction_falls_back_when_the_feedback_app_has_no_figure(year):
-    figures = scoring.satisfaction_for(year["h1"], [year["unit"].pk])
+    figures = engine.load_satisfaction(year["h1"], [year["unit"].pk])
     assert figures.get(year["unit"].pk, (None, 0))[0] is None
 
 
 def test_composite_explanation_adds_up(year):
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     exp = selectors.unit_score_explanation(year["h1"], year["unit"])
     assert exp.composite
     assert exp.computed_total == D("76.67")
@@ -139,7 +161,7 @@ def test_composite_explanation_adds_up(year):
 
 
 def test_trend_lists_the_plan_periods_in_order(year):
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     trend = selectors.unit_trend(year["plan"], year["unit"])
     assert [(p.kind, p.total) for p in trend] == [
         ("q1", D("40")),
@@ -155,12 +177,12 @@ def test_trend_lists_the_plan_periods_in_order(year):
 @pytest.fixture
 def closed_q1(committee):
     w = scoring_world.build()
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     return w
 
 
 def test_publishing_freezes_revision_one(closed_q1, committee):
-    snap = scoring.publish_scores(closed_q1["q1"], by=committee)
+    snap = period_service.publish_period(closed_q1["q1"], by=committee)
     closed_q1["q1"].refresh_from_db()
     assert closed_q1["q1"].status == Period.Status.PUBLISHED
     assert snap.revision == 1
@@ -168,10 +190,10 @@ def test_publishing_freezes_revision_one(closed_q1, committee):
 
 
 def test_recompute_after_publishing_leaves_published_figures(closed_q1, committee):
-    scoring.publish_scores(closed_q1["q1"], by=committee)
+    period_service.publish_period(closed_q1["q1"], by=committee)
     sub = closed_q1["q1"].submissions.get(branch=closed_q1["b1"], indicator__code="I1")
     type(sub).objects.filter(pk=sub.pk).update(reviewer_score=D("0"))
-    scoring.recompute_plan(closed_q1["plan"])
+    engine.recompute_plan(closed_q1["plan"])
     assert unit_score(closed_q1["q1"], closed_q1["b"]).total == D("33")  # live: 63 − 30
     assert selectors.unit_score(closed_q1["q1"], closed_q1["b"]).total == D("63")  # published
     exp = selectors.unit_score_explanation(closed_q1["q1"], closed_q1["b"])
@@ -179,17 +201,19 @@ def test_recompute_after_publishing_leaves_published_figures(closed_q1, committe
 
 
 def test_correction_needs_a_reason(closed_q1, committee):
-    scoring.publish_scores(closed_q1["q1"], by=committee)
-    with pytest.raises(scoring.ScoringError):
-        scoring.correct_published(closed_q1["q1"], by=committee, reason="  ")
+    period_service.publish_period(closed_q1["q1"], by=committee)
+    with pytest.raises(period_service.ScoringError):
+        period_service.correct_published(closed_q1["q1"], by=committee, reason="  ")
     assert ScoreSnapshot.objects.filter(period=closed_q1["q1"]).count() == 1
 
 
 def test_correction_creates_revision_two_and_keeps_revision_one(closed_q1, committee):
-    scoring.publish_scores(closed_q1["q1"], by=committee)
+    period_service.publish_period(closed_q1["q1"], by=committee)
     sub = closed_q1["q1"].submissions.get(branch=closed_q1["b1"], indicator__code="I1")
     type(sub).objects.filter(pk=sub.pk).update(reviewer_score=D("0"))
-    snap = scoring.correct_published(closed_q1["q1"], by=committee, reason="乙局材料复核更正")
+    snap = period_service.correct_published(
+        closed_q1["q1"], by=committee, reason="乙局材料复核更正"
+    )
     assert (snap.revision, snap.reason) == (2, "乙局材料复核更正")
     assert selectors.unit_score(closed_q1["q1"], closed_q1["b"]).total == D("33")
     assert selectors.unit_score(closed_q1["q1"], closed_q1["b"], revision=1).total == D("63")
@@ -197,16 +221,16 @@ def test_correction_creates_revision_two_and_keeps_revision_one(closed_q1, commi
 
 
 def test_publishing_twice_is_refused(closed_q1, committee):
-    scoring.publish_scores(closed_q1["q1"], by=committee)
-    with pytest.raises(scoring.ScoringError):
-        scoring.publish_scores(closed_q1["q1"], by=committee)
+    period_service.publish_period(closed_q1["q1"], by=committee)
+    with pytest.raises(period_service.ScoringError):
+        period_service.publish_period(closed_q1["q1"], by=committee)
 
 
 def test_publishing_an_open_period_is_refused(committee):
     w = scoring_world.build()
     period_service.reopen_period(w["q1"], by=committee, reason="补交材料")
-    with pytest.raises(scoring.ScoringError):
-        scoring.publish_scores(w["q1"], by=committee)
+    with pytest.raises(period_service.ScoringError):
+        period_service.publish_period(w["q1"], by=committee)
 
 
 # --- candidates ----------------------------------------------------------------------------
@@ -214,7 +238,7 @@ def test_publishing_an_open_period_is_refused(committee):
 
 def test_red_flag_candidates_are_advanced_every_quarter(committee):
     w = scoring_world.build()
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     names = [f.row.branch_name for f in selectors.red_flag_candidates(w["plan"])]
     assert names == ["乙局第一党支部", "甲厅第一党支部"]
 
@@ -223,7 +247,7 @@ def test_red_flag_excludes_branches_with_returned_items(committee):
     w = scoring_world.build()
     sub = w["q1"].submissions.get(branch=w["a1"], indicator__code="B1")
     type(sub).objects.filter(pk=sub.pk).update(status="returned")
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     # a1 without its bonus: 72 of 80 = 90 %, still 先进 — but an item is waiting.
     assert PeriodScore.objects.get(period=w["q1"], branch=w["a1"]).tier == Tier.ADVANCED
     names = [f.row.branch_name for f in selectors.red_flag_candidates(w["plan"])]
@@ -265,7 +289,7 @@ def test_cycle_result_excludes_vetoed_units_and_needs_three_years(committee):
         if offset == 1:
             accept(q1, veto, unit_veto, value=1, score=0)
         plan.periods.update(status="closed")
-        scoring.recompute_plan(plan)
+        engine.recompute_plan(plan)
     result = selectors.cycle_result(cycle)
     rows = {r.unit_name: r for r in result.rows}
     assert rows["省己厅"].mean == D("100") and rows["省己厅"].rank == 1

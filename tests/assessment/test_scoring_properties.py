@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assessment.models import PeriodScore, Standard
+from assessment.scoring import engine
 from assessment.selectors import scores as selectors
-from assessment.services import scoring
 from tests.assessment.scoring_world import K, L, accept, make_item
 from tests.factories import (
     AnnualPlanFactory,
@@ -83,7 +83,7 @@ def build(specs, bonus, deduction, *, branches=2, first_share=None):
     for branch in own:
         accept(period, b, unit, branch, score=bonus)
         accept(period, x, unit, branch, score=-deduction)
-    scoring.recompute_plan(plan)
+    engine.recompute_plan(plan)
     return period, unit, items
 
 
@@ -97,7 +97,7 @@ def test_totals_stay_between_zero_and_the_maximum_plus_the_bonus_cap(specs, bonu
     try:
         with transaction.atomic():
             period, unit, _items = build(specs, bonus, deduction)
-            cap = scoring.grading_rule(period.plan).bonus_cap
+            cap = engine.grading_rule(period.plan).bonus_cap
             for score in PeriodScore.objects.filter(period=period):
                 assert D(0) <= score.total <= score.max_points + cap
                 assert score.base - score.deduction <= score.max_points

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from assessment.models import Period, PeriodScore, Submission
-from assessment.services import scoring
+from assessment.scoring import engine, pending, rules, schedule
 from tests.assessment.scoring_world import K, accept, make_item
 from tests.assessment.test_scoring_periods import year  # noqa: F401 - fixture
 from tests.factories import BranchFactory, UnitFactory
@@ -33,34 +33,34 @@ def q2_submission(year):  # noqa: F811
 
 
 def test_review_in_an_open_quarter_leaves_the_composites_alone(year):  # noqa: F811
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     Period.objects.filter(pk=year["q2"].pk).update(status=Period.Status.OPEN)
     h1_before = unit_row(year["h1"], year["unit"])
     sub = q2_submission(year)
     Submission.objects.filter(pk=sub.pk).update(reviewer_score=D("6"))
-    scoring.recompute_for_submission(sub.pk)
+    engine.recompute_for_submission(sub.pk)
     assert unit_row(year["q2"], year["unit"]).net_rate == D("60")
     h1_after = unit_row(year["h1"], year["unit"])
     assert (h1_after.pk, h1_after.total) == (h1_before.pk, D("76.67"))
 
 
 def test_review_in_a_closed_quarter_recomputes_the_composites(year):  # noqa: F811
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     sub = q2_submission(year)
     Submission.objects.filter(pk=sub.pk).update(reviewer_score=D("8"))
-    scoring.recompute_for_submission(sub.pk)
+    engine.recompute_for_submission(sub.pk)
     h1 = unit_row(year["h1"], year["unit"])
     # quarters 80 and 80: (80 × 0.5 + 60 × 0.4) ÷ 0.9 = 71.11
     assert (h1.quarter_mean, h1.total) == (D("80"), D("71.11"))
 
 
 def test_veto_review_in_an_open_quarter_vetoes_the_composites(year):  # noqa: F811
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     Period.objects.filter(pk=year["q2"].pk).update(status=Period.Status.OPEN)
     system = year["q2"].system
     veto = make_item(system, None, "V", K.VETO, max_score=1)
     sub = accept(year["q2"], veto, year["unit"], year["branch"], score=1)
-    scoring.recompute_for_submission(sub.pk)
+    engine.recompute_for_submission(sub.pk)
     assert unit_row(year["h1"], year["unit"]).vetoed is True
     assert unit_row(year["annual"], year["unit"]).vetoed is True
 
@@ -72,7 +72,7 @@ def _schedule(sub, django_capture_on_commit_callbacks):
     waiting = len(connection.run_on_commit)
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            scoring.schedule_recompute(sub)
+            schedule.after_review(sub)
     del connection.run_on_commit[waiting:]
 
 
@@ -86,7 +86,7 @@ def test_a_pending_recompute_absorbs_later_reviews_of_its_unit(
         _schedule(sub, django_capture_on_commit_callbacks)
         assert delay.call_count == 1
         # what the task does when it starts
-        scoring.release_recompute(sub.period_id, [sub.unit_id], scoring.Reach.COMPOSITES)
+        pending.release(sub.period_id, [sub.unit_id], rules.Reach.COMPOSITES)
         _schedule(sub, django_capture_on_commit_callbacks)
     assert delay.call_count == 2
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessment.services import scoring
+from assessment.scoring import engine
 from tests.assessment import scoring_world
 from tests.helpers import browser_login
 
@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_dashboard_draws_charts_and_switches_the_radar(page, world, committee):
     w = scoring_world.build(existing=world)
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     browser_login(page, "committee")

@@ -10,7 +10,7 @@ from feedback.models import (
     ModerationDecision,
     Rating,
 )
-from feedback.selectors import satisfaction_by_unit
+from feedback.selectors import satisfaction
 from feedback.services.ratings import RatingInput, moderate, record_offline_rating
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,11 @@ def test_twenty_identical_ratings_from_one_source_count_once_and_are_flagged(
     assert ratings.filter(duplicate_of__isnull=True).count() == 1
     assert ratings.filter(moderation=Moderation.PENDING).count() == 20
     # Flagged ratings stay out of the index until cleared …
-    assert satisfaction_by_unit(*YEAR, [unit_a.pk])[unit_a.pk].sample == 0
+    assert satisfaction(*YEAR, [unit_a.pk])[unit_a.pk].sample == 0
     for rating in ratings:
         moderate(rating, user=committee, decision=Moderation.CLEARED, reason="核实为同一人")
     # … and once cleared they count once.
-    assert satisfaction_by_unit(*YEAR, [unit_a.pk])[unit_a.pk].sample == 1
+    assert satisfaction(*YEAR, [unit_a.pk])[unit_a.pk].sample == 1
 
 
 def test_same_source_same_unit_within_window_is_marked_duplicate(rate, unit_a):
@@ -60,7 +60,7 @@ def test_many_sources_giving_one_level_are_not_flagged(rate, unit_a):
     for index in range(8):
         rate(unit_a, Level.VERY_SATISFIED, address=f"10.0.1.{index}")
     assert Rating.objects.filter(moderation=Moderation.PENDING).count() == 0
-    assert satisfaction_by_unit(*YEAR, [unit_a.pk])[unit_a.pk].sample == 8
+    assert satisfaction(*YEAR, [unit_a.pk])[unit_a.pk].sample == 8
 
 
 def test_burst_from_two_sources_is_flagged(rate, unit_a):

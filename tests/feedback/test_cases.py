@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from feedback.models import Appeal, CaseLog, FollowUpCase, Level, Rating
-from feedback.selectors import case_stats, satisfaction_by_unit
+from feedback.selectors import case_stats, satisfaction
 from feedback.services import cases
 from units.workflow import TransitionNotAllowed
 
@@ -102,12 +102,12 @@ def test_unit_admin_appeals_and_upheld_appeal_takes_rating_out(case, unit_admin,
     appeal = cases.file_appeal(
         case.rating, user=unit_admin, reason="mistaken", explanation="非本单位事项"
     )
-    assert satisfaction_by_unit(*ALL)[case.unit_id].sample == 1
+    assert satisfaction(*ALL)[case.unit_id].sample == 1
     cases.decide_appeal(appeal, user=committee, upheld=True, reason="经核实属其他部门职责")
     rating = Rating.objects.get(pk=case.rating_id)
     assert rating.excluded is True
     assert rating.excluded_reason == "申诉成立（误评（非本单位事项））：经核实属其他部门职责"
-    assert satisfaction_by_unit(*ALL, [case.unit_id])[case.unit_id].sample == 0
+    assert satisfaction(*ALL, [case.unit_id])[case.unit_id].sample == 0
     case.refresh_from_db()
     assert case.status == Status.WITHDRAWN
 
@@ -117,7 +117,7 @@ def test_dismissed_appeal_keeps_rating_in_the_index(case, unit_admin, committee)
     cases.decide_appeal(appeal, user=committee, upheld=False, reason="依据不足")
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.DISMISSED
-    assert satisfaction_by_unit(*ALL)[case.unit_id].sample == 1
+    assert satisfaction(*ALL)[case.unit_id].sample == 1
 
 
 def test_only_committee_decides_appeals(case, unit_admin, leader):

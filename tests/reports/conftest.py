@@ -26,7 +26,7 @@ from assessment.models import (
     Submission,
     SubmissionEvent,
 )
-from assessment.services import scoring
+from assessment.scoring import engine
 from tests.assessment.scoring_world import K, L, accept, make_item
 from tests.factories import (
     AnnualPlanFactory,
@@ -138,7 +138,7 @@ def submitted(world, q1, items, committee):
 
 @pytest.fixture
 def scored(submitted):
-    scoring.recompute_period(submitted["period"])
+    engine.recompute_period(submitted["period"])
     return submitted
 
 
@@ -184,7 +184,7 @@ def three_years(world):
         if offset == 1:
             accept(q1, veto, world["unit_b"], value=1, score=0)
         plan.periods.update(status=Period.Status.CLOSED)
-        scoring.recompute_plan(plan)
+        engine.recompute_plan(plan)
     return {**world, "cycle": cycle, "period": annuals[-1]}
 
 

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
+from assessment.scoring import engine as scoring_engine
 from assessment.selectors import scores as engine
-from assessment.services import scoring
 from reports import builders
 from tests.assessment import scoring_world
 
@@ -76,7 +76,7 @@ def test_scorecards_for_every_unit_take_a_fixed_number_of_queries(scored):
         branch = BranchFactory(unit=UnitFactory())
         for indicator in scored["items"]:
             _accept(scored["period"], indicator, branch, 6)
-    scoring.recompute_period(scored["period"])
+    scoring_engine.recompute_period(scored["period"])
     with CaptureQueriesContext(connection) as after:
         cards = builders.build_scorecards(scored["period"])
     assert len(cards) == 5
@@ -108,7 +108,7 @@ def test_bulletin_orders_units_by_rank(scored):
 
 def test_bulletin_shows_the_engines_shared_rank_and_veto(world):
     w = scoring_world.build(existing=world)
-    scoring.recompute_plan(w["plan"])
+    scoring_engine.recompute_plan(w["plan"])
     bulletin = builders.build_bulletin(w["q1"])
     assert [(r.rank, r.unit.name, r.total, r.grade, r.vetoed) for r in bulletin.rows] == [
         (1, "省丙委", Decimal("80.50"), "一般", True),
@@ -123,7 +123,7 @@ def test_scorecard_shows_the_engines_negative_list_deduction_on_the_annual_perio
 
     annual = PeriodFactory(plan=plan, kind=Period.Kind.ANNUAL)
     Period.objects.filter(pk=annual.pk).update(status=Period.Status.CLOSED)
-    scoring.recompute_plan(plan)
+    scoring_engine.recompute_plan(plan)
     row = engine.unit_score(annual, scored["unit_b"])
     card = builders.build_scorecard(annual, scored["unit_b"])
     assert row.deduction == Decimal("2.00")

@@ -4,9 +4,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from assessment.scoring import engine as scoring_engine
 from assessment.selectors import scores as engine
-from assessment.services import scoring
-from reports import services
+from reports import builders, services
 from tests.assessment import scoring_world
 
 from .conftest import pdf_fonts, pdf_text
@@ -29,7 +29,7 @@ def test_scorecard_pdf_shows_the_unit_its_total_and_rank(scored, tmp_path):
 
 def test_scorecard_pdf_total_and_rank_are_the_engines(world, tmp_path):
     w = scoring_world.build(existing=world)
-    scoring.recompute_plan(w["plan"])
+    scoring_engine.recompute_plan(w["plan"])
     rows = {r.unit_id: r for r in engine.period_ranking(w["q1"])}
     for unit, total, rank in [(w["c"], "80.50", 1), (w["b"], "63.00", 3)]:
         row = rows[unit.pk]
@@ -135,7 +135,7 @@ def test_satisfaction_report_reads_the_feedback_apps_figures(scored, tmp_path):
         sufficient=True,
     )
     with mock.patch.object(
-        selectors, "satisfaction_by_unit", return_value={scored["unit_b"].pk: figure}
+        builders, "satisfaction", return_value={scored["unit_b"].pk: figure}
     ) as source:
         text = pdf_text(services.render_satisfaction_pdf(scored["period"]), tmp_path)
     source.assert_called_once_with(scored["period"].opens_on, scored["period"].deadline)

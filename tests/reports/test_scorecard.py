@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessment.models import AnnualPlan
-from assessment.services import scoring
+from assessment.scoring import engine
 from reports import builders, services
 from tests.assessment import scoring_world
 from tests.factories import BranchFactory
@@ -21,7 +21,7 @@ from .conftest import pdf_text
 
 def _scored(world, aggregation=AnnualPlan.Aggregation.MEAN):
     w = scoring_world.build(aggregation=aggregation, existing=world)
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     return w
 
 
@@ -91,7 +91,7 @@ def test_building_a_scorecard_takes_the_same_queries_whatever_the_number_of_bran
         branch = BranchFactory(unit=w["a"], name=f"甲厅新{n}党支部", member_count=10)
         for code in ("I1", "I2", "I3"):
             scoring_world.accept(w["q1"], w["items"][code], w["a"], branch, score=5)
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     with CaptureQueriesContext(connection) as seven:
         card = builders.build_scorecard(w["q1"], w["a"])
     assert [(i.code, i.asked) for i in card.indicators][:2] == [("I1", 7), ("I2", 7)]

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from assessment.services import scoring
+from assessment.scoring import engine
 from reports import builders
 from tests.assessment.test_scoring_periods import year  # noqa: F401 - fixture
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_trend_gives_each_period_its_total_and_its_rate(year):  # noqa: F811
-    scoring.recompute_plan(year["plan"])
+    engine.recompute_plan(year["plan"])
     card = builders.build_scorecard(year["h1"], year["unit"])
     assert [(t.total, t.rate) for t in card.trend] == [
         (D("40.00"), D("80.00")),

@@ -225,7 +225,7 @@ def build(django_capture_on_commit_callbacks):
     other_secretary = user_with_role(Role.Kind.SECRETARY, branch=c1, username="othersec")
     user_with_role(Role.Kind.UNIT_ADMIN, unit=unit_c, username="cadmin")
     service = UnitCategoryFactory(code="service", name="窗口服务类")  # global, B's category
-    from assessment.services.scoring import grading_rule
+    from assessment.scoring.engine import grading_rule
 
     grading_rule(g["plan"])  # the plan's default rule exists (pages create it when missing)
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.models import AnnualPlan
-from assessment.services import scoring
+from assessment.scoring import engine
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
             if not plans.exists():
                 raise CommandError(f"No annual plan for {plan}.")
         for item in plans:
-            written = scoring.recompute_plan(item)
+            written = engine.recompute_plan(item)
             self.stdout.write(f"{item.year}: {written} score rows")

@@ -20,7 +20,8 @@ class Command(BaseCommand):
             plans_demo.load()
             evidence_demo.load()
             feedback_demo.load()
-            scores_demo.load()  # last: scores every plan from the answers above
+            scores_demo.load()  # scores every plan from the answers above
+            plans_demo.publish_due()  # last: freezes the scores as published
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data loaded."))
