@@ -5,11 +5,12 @@ number of units, branches or submissions.
 
 1. ``catalogue_for``: the period's indicator tree with each item's effective points, two
    queries.
-2. ``load``: ONE grouped aggregate over accepted submissions by (unit, branch, root
-   dimension, kind, standard, goal), each row's points from a CASE expression built from
-   the catalogue (``item_points_expression``, the SQL form of ``rules.item_points``); ONE
-   grouped count for completeness; the active units and branches, the plan's vetoes and
-   (composites) the finished quarters' rows and the satisfaction figures.
+2. ``load``: ONE grouped aggregate over the period's submissions by (unit, branch, root
+   dimension, kind, standard, goal): the accepted points, each row's from a CASE
+   expression built from the catalogue (``item_points_expression``, the SQL form of
+   ``rules.item_points``), and the completeness counts; the active units and branches,
+   the plan's vetoes and (composites) the finished quarters' rows and the satisfaction
+   figures.
 3. ``compute``: every branch and unit row with the rules (``compute_unit``).
 4. ``rank``: competition ranks, grades and tiers in memory.
 5. ``write``: one DELETE and the rows written once with their final values (``units.bulk``:
@@ -309,13 +310,21 @@ def _accepted(period: Period, catalogue: Catalogue):
     )
 
 
-def load_tallies(period: Period, catalogue: Catalogue, unit_ids=None) -> dict:
-    """ONE grouped query over accepted submissions of the period (of some units)."""
+def load_submissions(period: Period, catalogue: Catalogue, unit_ids=None) -> tuple[dict, dict]:
+    """ONE grouped query over the period's submissions (of some units): the accepted
+    points by (unit, branch, dimension, kind, standard, goal) — the tallies — and, from the
+    same groups, the submitted and on-time counts by (unit, branch)."""
     tallies: dict = defaultdict(Tally)
+    counts: dict = defaultdict(lambda: [0, 0])
     if not catalogue.items:
-        return tallies
+        return tallies, {}
+    accepted = Q(status=Submission.Status.ACCEPTED)
+    submitted = Q(status__in=SUBMITTED_STATES)
     rows = (
-        _of_units(_accepted(period, catalogue), unit_ids)
+        _of_units(
+            Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items)),
+            unit_ids,
+        )
         .annotate(dim=dimension_expression(catalogue), pts=item_points_expression(catalogue))
         .values(
             "unit_id",
@@ -325,7 +334,13 @@ def load_tallies(period: Period, catalogue: Catalogue, unit_ids=None) -> dict:
             "indicator__standard",
             "indicator__goal",
         )
-        .annotate(points=Sum("pts"), vetoes=Count("pk", filter=VETO_TRIGGER))
+        .annotate(
+            points=Sum("pts", filter=accepted),
+            accepted=Count("pk", filter=accepted),
+            vetoes=Count("pk", filter=accepted & VETO_TRIGGER),
+            submitted=Count("pk", filter=submitted),
+            on_time=Count("pk", filter=submitted & Q(is_late=False)),
+        )
         .values_list(
             "unit_id",
             "branch_id",
@@ -334,11 +349,19 @@ def load_tallies(period: Period, catalogue: Catalogue, unit_ids=None) -> dict:
             "indicator__standard",
             "indicator__goal",
             "points",
+            "accepted",
             "vetoes",
+            "submitted",
+            "on_time",
         )
         .order_by()
     )
-    for unit_id, branch_id, dim, kind, standard, goal, points, vetoes in rows:
+    for unit_id, branch_id, dim, kind, standard, goal, points, n, vetoes, sent, on_time in rows:
+        count = counts[(unit_id, branch_id)]
+        count[0] += sent
+        count[1] += on_time
+        if not n:
+            continue
         tally = tallies[(unit_id, branch_id)]
         points = Decimal(points or 0)
         if vetoes:
@@ -351,28 +374,7 @@ def load_tallies(period: Period, catalogue: Catalogue, unit_ids=None) -> dict:
             tally.deductions[dim] += points
         elif kind == Indicator.Kind.BONUS:
             tally.bonus += points
-    return tallies
-
-
-def load_counts(period: Period, catalogue: Catalogue, unit_ids=None) -> dict:
-    """ONE grouped query: (unit, branch) -> (submitted items, on-time items)."""
-    if not catalogue.items:
-        return {}
-    submitted = Q(status__in=SUBMITTED_STATES)
-    rows = (
-        _of_units(
-            Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items)),
-            unit_ids,
-        )
-        .values("unit_id", "branch_id")
-        .annotate(
-            submitted=Count("pk", filter=submitted),
-            on_time=Count("pk", filter=submitted & Q(is_late=False)),
-        )
-        .values_list("unit_id", "branch_id", "submitted", "on_time")
-        .order_by()
-    )
-    return {(u, b): (s, t) for u, b, s, t in rows}
+    return tallies, dict(counts)
 
 
 def plan_vetoes(plan: AnnualPlan, unit_ids=None) -> tuple[set, set]:
@@ -407,9 +409,10 @@ def load_satisfaction(period: Period, unit_ids) -> dict:
     return {unit_id: (f.value, f.sample) for unit_id, f in figures.items()}
 
 
-def load_composite(inputs: Inputs, unit_ids=None) -> None:
-    """The finished quarters' rows, whether the exam took place, satisfaction and the
-    negative list's points: what a half-year or annual score adds to its own items."""
+def load_composite(inputs: Inputs, unit_ids=None, satisfaction=None) -> None:
+    """The finished quarters' rows, whether the exam took place, satisfaction (unless
+    given: unit id -> (value, sample)) and the negative list's points: what a half-year or
+    annual score adds to its own items."""
     period = inputs.period
     plan = period.plan
     inputs.quarter_rows = {
@@ -433,7 +436,9 @@ def load_composite(inputs: Inputs, unit_ids=None) -> None:
     inputs.exam_held = bool(inputs.catalogue.items) and accepted.exists()
     if unit_ids is not None and inputs.exam_held:
         inputs.exam_held_by_others = accepted.exclude(unit_id__in=list(unit_ids)).exists()
-    inputs.satisfaction = load_satisfaction(period, [u["id"] for u in inputs.units])
+    if satisfaction is None:
+        satisfaction = load_satisfaction(period, [u["id"] for u in inputs.units])
+    inputs.satisfaction = satisfaction
     if period.kind == Period.Kind.ANNUAL:
         negative = NegativeListEntry.objects.filter(
             plan=plan, effect=NegativeListEntry.Effect.DEDUCTION
@@ -447,8 +452,9 @@ def load_composite(inputs: Inputs, unit_ids=None) -> None:
         }
 
 
-def load(period: Period, unit_ids=None) -> Inputs:
-    """Everything the period's rows (or these units' rows) are computed from."""
+def load(period: Period, unit_ids=None, *, satisfaction=None) -> Inputs:
+    """Everything the period's rows (or these units' rows) are computed from;
+    ``satisfaction``, when given, the figures a composite uses instead of reading them."""
     catalogue = catalogue_for(period)
     units = Unit.objects.filter(active=True)
     if unit_ids is not None:
@@ -459,7 +465,7 @@ def load(period: Period, unit_ids=None) -> Inputs:
         "id", "unit_id", "member_count"
     ):
         branches_of[b["unit_id"]].append(b)
-    tallies = load_tallies(period, catalogue, unit_ids)
+    tallies, counts = load_submissions(period, catalogue, unit_ids)
     vetoed_units, vetoed_branches = plan_vetoes(period.plan, unit_ids)
     for (unit_id, branch_id), tally in tallies.items():
         if tally.veto:
@@ -473,12 +479,12 @@ def load(period: Period, unit_ids=None) -> Inputs:
         units=units,
         branches_of=branches_of,
         tallies=tallies,
-        counts=load_counts(period, catalogue, unit_ids),
+        counts=counts,
         vetoed_units=vetoed_units,
         vetoed_branches=vetoed_branches,
     )
     if period.is_composite:
-        load_composite(inputs, unit_ids)
+        load_composite(inputs, unit_ids, satisfaction)
     return inputs
 
 

@@ -89,7 +89,11 @@ def unit_score_explanation(period, unit) -> Explanation:
     period = Period.objects.select_related("plan").get(pk=_id(period))
     exp = Explanation(row=row, composite=period.is_composite, source=source)
     exp.aggregation_label = period.plan.get_unit_aggregation_display()
-    inputs = engine.load(period, [unit_id])
+    live = PeriodScore.objects.filter(period=period, unit_id=unit_id, branch__isnull=True).first()
+    # The satisfaction the stored row was computed with: the exact figure reads every
+    # rating of the year, and the explanation shows the row's arithmetic.
+    stored = {unit_id: (live.satisfaction, live.satisfaction_sample or 0)} if live else {}
+    inputs = engine.load(period, [unit_id], satisfaction=stored)
     units = [u for u in inputs.units if u["id"] == unit_id]
     computation = engine.compute_unit(inputs, units[0]) if units else None
     weights = {} if computation is None else computation.branch_results
@@ -98,7 +102,6 @@ def unit_score_explanation(period, unit) -> Explanation:
         for b in branch_scores(period, unit=unit_id)
     ]
     exp.items = _item_lines(period, unit_id, inputs.catalogue)
-    live = PeriodScore.objects.filter(period=period, unit_id=unit_id, branch__isnull=True).first()
     if computation is not None and live is not None:
         if period.is_composite:
             _composite_steps(exp, inputs, computation)

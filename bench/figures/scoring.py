@@ -67,8 +67,8 @@ def sql_aggregation(plan_id: int) -> int:
 
 
 def engine_reads(plan_id: int) -> float:
-    """The engine's own grouped reads of a plan (per period: the points aggregate and the
-    completeness count), without the arithmetic and writing around them: how much of the
+    """The engine's own grouped read of a plan (per period: the points aggregate with the
+    completeness counts), without the arithmetic and writing around them: how much of the
     recompute is reading, against the same rows as the SQL baseline."""
     from assessment.models import Period
     from assessment.scoring import engine
@@ -79,8 +79,7 @@ def engine_reads(plan_id: int) -> float:
     def run():
         for period, catalogue in catalogues:
             if catalogue.items:
-                engine.load_tallies(period, catalogue)
-                engine.load_counts(period, catalogue)
+                engine.load_submissions(period, catalogue)
 
     return best_of(run, 3)
 
