@@ -193,3 +193,22 @@ def test_satisfaction_below_the_minimum_sample_is_missing_in_the_totals(world):
     # A: four ratings of 满意 (80); B: two of 基本满意, below the sample of three.
     assert (rows["a"].satisfaction, rows["a"].satisfaction_sample) == (D("80.00"), 4)
     assert (rows["b"].satisfaction, rows["b"].satisfaction_sample) == (None, 2)
+
+
+def test_pages_and_reports_show_a_small_sample_as_too_small(world, client, committee):
+    from django.urls import reverse
+
+    from reports import builders
+
+    client.force_login(committee)
+    page = client.get(reverse("score_ranking", args=[world["h1"].pk])).content.decode()
+    rows = {
+        r.unit_id: r
+        for r in client.get(reverse("score_ranking", args=[world["h1"].pk])).context["rows"]
+    }
+    assert "样本不足" in page
+    assert rows[world["units"]["a"].pk].satisfaction_shown == D("80.00")
+    assert rows[world["units"]["b"].pk].satisfaction_shown == "样本不足"
+    figures = builders.satisfaction_by_unit(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert figures[world["units"]["b"].pk].shown == "样本不足"
+    assert figures[world["units"]["a"].pk].shown == D("80.0")
