@@ -409,7 +409,7 @@ def load_satisfaction(period: Period, unit_ids) -> dict:
     return {unit_id: (f.value, f.sample) for unit_id, f in figures.items()}
 
 
-def load_composite(inputs: Inputs, unit_ids=None, satisfaction=None) -> None:
+def load_composite(inputs: Inputs, unit_ids=None, figures=None) -> None:
     """The finished quarters' rows, whether the exam took place, satisfaction (unless
     given: unit id -> (value, sample)) and the negative list's points: what a half-year or
     annual score adds to its own items."""
@@ -436,9 +436,9 @@ def load_composite(inputs: Inputs, unit_ids=None, satisfaction=None) -> None:
     inputs.exam_held = bool(inputs.catalogue.items) and accepted.exists()
     if unit_ids is not None and inputs.exam_held:
         inputs.exam_held_by_others = accepted.exclude(unit_id__in=list(unit_ids)).exists()
-    if satisfaction is None:
-        satisfaction = load_satisfaction(period, [u["id"] for u in inputs.units])
-    inputs.satisfaction = satisfaction
+    if figures is None:
+        figures = load_satisfaction(period, [u["id"] for u in inputs.units])
+    inputs.satisfaction = figures
     if period.kind == Period.Kind.ANNUAL:
         negative = NegativeListEntry.objects.filter(
             plan=plan, effect=NegativeListEntry.Effect.DEDUCTION
@@ -452,9 +452,9 @@ def load_composite(inputs: Inputs, unit_ids=None, satisfaction=None) -> None:
         }
 
 
-def load(period: Period, unit_ids=None, *, satisfaction=None) -> Inputs:
+def load(period: Period, unit_ids=None, *, satisfaction_figures=None) -> Inputs:
     """Everything the period's rows (or these units' rows) are computed from;
-    ``satisfaction``, when given, the figures a composite uses instead of reading them."""
+    ``satisfaction_figures``, when given, what a composite uses instead of reading them."""
     catalogue = catalogue_for(period)
     units = Unit.objects.filter(active=True)
     if unit_ids is not None:
@@ -484,7 +484,7 @@ def load(period: Period, unit_ids=None, *, satisfaction=None) -> Inputs:
         vetoed_branches=vetoed_branches,
     )
     if period.is_composite:
-        load_composite(inputs, unit_ids, satisfaction)
+        load_composite(inputs, unit_ids, satisfaction_figures)
     return inputs
 
 

@@ -93,7 +93,7 @@ def unit_score_explanation(period, unit) -> Explanation:
     # The satisfaction the stored row was computed with: the exact figure reads every
     # rating of the year, and the explanation shows the row's arithmetic.
     stored = {unit_id: (live.satisfaction, live.satisfaction_sample or 0)} if live else {}
-    inputs = engine.load(period, [unit_id], satisfaction=stored)
+    inputs = engine.load(period, [unit_id], satisfaction_figures=stored)
     units = [u for u in inputs.units if u["id"] == unit_id]
     computation = engine.compute_unit(inputs, units[0]) if units else None
     weights = {} if computation is None else computation.branch_results
