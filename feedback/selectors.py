@@ -255,6 +255,46 @@ def satisfaction_by_unit(date_from, date_to, unit_ids=None) -> dict:
     return _narrowed(_figures_of_all_units(date_from, date_to), unit_ids)
 
 
+@dataclass(frozen=True)
+class Satisfaction:
+    """The satisfaction the rest of the platform may use: value 0–100 (None below the
+    minimum sample or without ratings), the sample, and whether it is sufficient."""
+
+    value: Decimal | None
+    sample: int
+    sufficient: bool
+
+
+def satisfaction(date_from, date_to, unit_ids=None) -> dict:
+    """unit id -> Satisfaction for ratings received in [date_from, date_to]: the index
+    score of satisfaction_by_unit, withheld (None) below FEEDBACK_MIN_SAMPLE."""
+    return {
+        unit_id: Satisfaction(
+            value=figure.score if figure.sufficient else None,
+            sample=figure.sample,
+            sufficient=figure.sufficient,
+        )
+        for unit_id, figure in satisfaction_by_unit(date_from, date_to, unit_ids).items()
+    }
+
+
+def case_rates_by_unit(date_from, date_to, unit_ids=None) -> dict:
+    """unit id -> (cases, replied on time, closed) for follow-up cases opened in the range
+    (withdrawn cases left out); one grouped query. "On time" = replied by the reply due
+    date; "closed" = 已办结."""
+    cases = FollowUpCase.objects.exclude(status=FollowUpCase.Status.WITHDRAWN).filter(
+        opened_on__gte=date_from, opened_on__lte=date_to
+    )
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=list(unit_ids))
+    rows = cases.values("unit_id").annotate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(replied_at__date__lte=F("reply_due"))),
+        closed=Count("pk", filter=Q(status=FollowUpCase.Status.CLOSED)),
+    )
+    return {r["unit_id"]: (r["total"], r["on_time"], r["closed"]) for r in rows.order_by()}
+
+
 def satisfaction_by_unit_cached(date_from, date_to, unit_ids=None) -> dict:
     """satisfaction_by_unit for pages that show an overview (the dashboards): the same
     figures, but up to SATISFACTION_CACHE_SECONDS old.

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from units.models import UnitCategory
 
-from ..models import AnnualPlan, Goal, Indicator, IndicatorSystem, Standard
-from .indicators import next_version
+from ..models import AnnualPlan, Goal, Indicator, IndicatorSystem, Phase, Standard
+from .indicators import apply_phase_preset, next_version, raise_satisfaction_weight
 
 K = Indicator.Kind
 F = Indicator.Frequency
@@ -107,6 +107,7 @@ ITEMS = {
             number_label="“第一议题”学习次数",
             requires_attachment=True,
             rule={"type": "thresholds", "steps": [[3, 100], [2, 70], [1, 40]]},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "XN02",
@@ -155,6 +156,7 @@ ITEMS = {
             requires_number=True,
             number_label="集中学习次数",
             rule={"type": "ratio", "target": 3},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "LL02",
@@ -168,6 +170,7 @@ ITEMS = {
             requires_number=True,
             number_label="自学覆盖率（%）",
             rule={"type": "thresholds", "steps": [[95, 100], [85, 80], [70, 60]]},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "LL03",
@@ -314,14 +317,17 @@ ITEMS = {
         ),
         item(
             "ZF02",
-            "纠治“四风”问题整改完成率",
+            "督查反馈问题整改完成率",
             K.QUANTITATIVE,
             30,
             Goal.DISCIPLINE,
             F.QUARTERLY,
             "000 §二(三)四“带头纠治‘四风’问题”；§三(一)“以创促建、以创促改”。",
-            "已完成整改的“四风”问题占查摆问题的百分比（0–100）。",
+            "系统取数：本季度到期的机关工委整改通知中已销号的百分比（0–100），"
+            "支部无需填写；没有到期整改时计 100。",
+            measure=Indicator.Measure.RECTIFICATION_RATE,
             requires_number=True,
+            requires_text=False,
             number_label="整改完成率（%）",
             rule={"type": "thresholds", "steps": [[100, 100], [90, 80], [80, 60], [60, 30]]},
             focus=FOCUS.RECTIFICATION,
@@ -360,6 +366,7 @@ ITEMS = {
             requires_number=True,
             number_label="警示教育次数",
             rule={"type": "ratio", "target": 1},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "JL02",
@@ -479,17 +486,18 @@ ITEMS = {
         ),
         item(
             "FW03",
-            "群众满意度",
+            "群众回访件办结率",
             K.QUANTITATIVE,
             25,
             Goal.RESPONSIBILITY,
             F.HALF_YEAR,
-            "000 §二(三)六“服务群众细致入微”；"
-            "§三(一)“基层群众对机关满意度评价”；§三(五)“请人民评判”。",
-            "由群众评议结果生成的满意率（0–100），单位核对后确认。",
+            "000 §二(三)六“服务群众细致入微”；§三(五)“请人民评判”。",
+            "系统取数：本半年群众评议转成的回访件中已办结的百分比（0–100），单位无需填写；"
+            "群众满意度本身只作为半年和年度总分的满意度一项计入，不在此重复计分。",
             level=L.UNIT,
+            measure=Indicator.Measure.CASE_CLOSURE,
             requires_number=True,
-            number_label="满意率（%）",
+            number_label="办结率（%）",
             requires_text=False,
             rule={"type": "thresholds", "steps": [[95, 100], [90, 85], [85, 70], [80, 50]]},
             focus=FOCUS.OUTCOME,
@@ -503,6 +511,7 @@ ITEMS = {
             F.QUARTERLY,
             "000 §二(三)六“服务群众细致入微”；§二(一)“执行能力、工作业绩一流”。",
             "服务承诺、首问负责、限时办结等制度执行情况，一段话说明即可。",
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "FW05",
@@ -532,6 +541,16 @@ ITEMS = {
 }
 
 
+# A branch holds at most a few dozen meetings or visits a period; above this a count is a typo.
+COUNT_MAX = Decimal("100")
+
+
+def number_kind_of(label: str) -> str:
+    """A reported number labelled in per cent is a percentage, any other one a count."""
+    is_share = "%" in label or "率" in label
+    return Indicator.NumberKind.PERCENTAGE if is_share else Indicator.NumberKind.COUNT
+
+
 def template_rows():
     """The template as a flat list of dicts in tree order, each with a parent code."""
     rows = []
@@ -558,13 +577,18 @@ def template_rows():
             row = dict(spec, parent=code, standard=standard, position=index)
             if row["kind"] not in (K.BONUS, K.DEDUCTION, K.VETO):
                 row["max_score"] = (dim_points * row["weight"] / 100).quantize(Decimal("0.01"))
+            if row.get("requires_number"):
+                row.setdefault("number_kind", number_kind_of(row["number_label"]))
+                if row["number_kind"] == Indicator.NumberKind.COUNT:
+                    row.setdefault("number_max", COUNT_MAX)
             rows.append(row)
     return rows
 
 
 @transaction.atomic
 def load_template(plan: AnnualPlan, *, note="") -> IndicatorSystem:
-    """Build the default system as the plan's next version (version 1 on a new plan)."""
+    """Build the default system as the plan's next version (version 1 on a new plan),
+    leaning it towards what the plan's phase stresses (apply_phase_preset)."""
     system = IndicatorSystem.objects.create(
         plan=plan,
         version=next_version(plan),
@@ -581,4 +605,7 @@ def load_template(plan: AnnualPlan, *, note="") -> IndicatorSystem:
         if wanted:
             indicator.categories.set(wanted)
         created[indicator.code] = indicator
+    apply_phase_preset(system, plan.phase)
+    if plan.phase == Phase.RESULTS:
+        raise_satisfaction_weight(plan)
     return system

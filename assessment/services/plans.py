@@ -11,7 +11,7 @@ from units.workflow import TransitionNotAllowed
 from ..models import AnnualPlan, Cycle, Period, Phase
 from ..selectors.plans import current_system
 from . import periods as period_service
-from .indicators import copy_to_plan, validate_system
+from .indicators import copy_to_plan, raise_satisfaction_weight, validate_system
 
 # A three-year cycle's years, in order: 对标年, 突破年, 问效年 (000 §三(一)).
 PHASES_BY_POSITION = [Phase.BENCHMARK, Phase.BREAKTHROUGH, Phase.RESULTS]
@@ -84,6 +84,8 @@ def create_cycle(
         plan = AnnualPlan.objects.create(
             cycle=cycle, year=start_year + position, phase=phase_for_position(position)
         )
+        if plan.phase == Phase.RESULTS:  # the phase preset's plan part (docs/scoring.md)
+            raise_satisfaction_weight(plan)
         create_default_periods(plan)
     if copy_forward and previous is not None:
         last = previous.plans.order_by("-year").first()

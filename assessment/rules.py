@@ -1,0 +1,104 @@
+"""Pure rules of reported and measured numbers, and of the three-year result (no ORM).
+
+- allowed_range / number_problem: what a reported number may be, by the item's number kind;
+- unusual: whether a value is far from the branch's own history or from its peers;
+- period_dates: the date range a period's measured figures cover;
+- rate: a share in per cent, one decimal;
+- three_year_result: the mean of the annual totals plus the weighted improvement from the
+  对标年 to the 问效年 (Cycle.improvement_weight).
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from django.utils.translation import gettext as _
+
+ONE_PLACE = Decimal("0.1")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+# A value this far from the reference (median of the history or of the peers), in units of
+# the reference's scale, is flagged for the reviewer; see unusual().
+UNUSUAL_FACTOR = Decimal("2")
+
+QUARTER_MONTHS = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12), "h1": (1, 6)}
+
+
+def allowed_range(number_kind: str, number_max) -> tuple[Decimal | None, Decimal | None, bool]:
+    """(minimum, maximum or None for no maximum, whole numbers only) of a number kind."""
+    if number_kind == "percentage":
+        return Decimal(0), HUNDRED, False
+    if number_kind == "count":
+        return Decimal(0), None if number_max is None else Decimal(number_max), True
+    if number_kind == "amount":
+        return Decimal(0), None if number_max is None else Decimal(number_max), False
+    return None, None, False
+
+
+def number_problem(value, *, label: str, number_kind: str, number_max=None) -> str:
+    """The Chinese message refusing an impossible value, naming the field and the allowed
+    range; "" when the value is allowed (or the item declares no kind)."""
+    if value is None or not number_kind:
+        return ""
+    value = Decimal(value)
+    low, high, whole = allowed_range(number_kind, number_max)
+    if high is None:
+        allowed = _("不小于 %(low)s 的整数") if whole else _("不小于 %(low)s 的数")
+        allowed %= {"low": low}
+    else:
+        allowed = _("%(low)s 到 %(high)s 之间的整数") if whole else _("%(low)s 到 %(high)s 之间")
+        allowed %= {"low": low, "high": _plain(high)}
+    bad = value < low or (high is not None and value > high) or (whole and value % 1 != 0)
+    if not bad:
+        return ""
+    return _("“%(label)s”填写了 %(value)s，应为 %(allowed)s。") % {
+        "label": label,
+        "value": _plain(value),
+        "allowed": allowed,
+    }
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def unusual(value, references) -> bool:
+    """Whether value lies far from the median of references (at least three of them): more
+    than UNUSUAL_FACTOR × the median's size away, or any non-zero value against a median 0."""
+    refs = [Decimal(r) for r in references if r is not None]
+    if value is None or len(refs) < 3:
+        return False
+    centre = Decimal(median(refs))
+    scale = max(abs(centre), Decimal(1))
+    return abs(Decimal(value) - centre) > UNUSUAL_FACTOR * scale
+
+
+def period_dates(year: int, kind: str) -> tuple[dt.date, dt.date]:
+    """The calendar span a period's measured figures cover: its quarter, the first half or
+    the whole year."""
+    if kind not in QUARTER_MONTHS:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    first, last = QUARTER_MONTHS[kind]
+    end = dt.date(year, 12, 31) if last == 12 else dt.date(year, last + 1, 1) - dt.timedelta(1)
+    return dt.date(year, first, 1), end
+
+
+def rate(part: int, whole: int, *, empty=HUNDRED) -> Decimal:
+    """part ÷ whole in per cent to one decimal; `empty` when there is nothing to count."""
+    if not whole:
+        return empty
+    return (Decimal(part) * HUNDRED / whole).quantize(ONE_PLACE, ROUND_HALF_UP)
+
+
+def three_year_result(totals: list, improvement_weight) -> Decimal | None:
+    """The three-year result from the annual totals in year order (None = not scored): their
+    mean, plus improvement_weight × (last total − first total) when both are scored."""
+    scored = [Decimal(t) for t in totals if t is not None]
+    if not scored:
+        return None
+    mean = sum(scored, Decimal(0)) / len(scored)
+    weight = Decimal(improvement_weight or 0)
+    if weight and len(totals) >= 2 and totals[0] is not None and totals[-1] is not None:
+        mean += weight * (Decimal(totals[-1]) - Decimal(totals[0]))
+    return mean.quantize(CENT, ROUND_HALF_UP)
