@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 ONE_PLACE = Decimal("0.1")
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
-# A value this far from the reference (median of the history or of the peers), in units of
-# the reference's scale, is flagged for the reviewer; see unusual().
+# A value more than this many times above (or below) the median of the branch's history or
+# of its peers is flagged for the reviewer; see unusual().
 UNUSUAL_FACTOR = Decimal("2")
 
 QUARTER_MONTHS = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12), "h1": (1, 6)}
@@ -64,14 +64,16 @@ def _plain(value: Decimal) -> str:
 
 
 def unusual(value, references) -> bool:
-    """Whether value lies far from the median of references (at least three of them): more
-    than UNUSUAL_FACTOR × the median's size away, or any non-zero value against a median 0."""
+    """Whether value lies outside [median ÷ UNUSUAL_FACTOR, median × UNUSUAL_FACTOR] of the
+    references (at least three of them); against a median of 0, anything above 1."""
     refs = [Decimal(r) for r in references if r is not None]
     if value is None or len(refs) < 3:
         return False
     centre = Decimal(median(refs))
-    scale = max(abs(centre), Decimal(1))
-    return abs(Decimal(value) - centre) > UNUSUAL_FACTOR * scale
+    value = Decimal(value)
+    if centre <= 0:
+        return value > 1
+    return value < centre / UNUSUAL_FACTOR or value > centre * UNUSUAL_FACTOR
 
 
 def period_dates(year: int, kind: str) -> tuple[dt.date, dt.date]:

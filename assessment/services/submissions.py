@@ -108,7 +108,7 @@ def record(submission, *, by, action, from_status="", to_status="", changes=None
 
 
 # Bookkeeping fields the history shows through the event itself (who, when).
-NOT_DIFFED = {"reviewed_by", "reviewed_at", "submitted_at"}
+NOT_DIFFED = {"reviewed_by", "reviewed_at", "submitted_at", "measured_at"}
 
 
 def _diff(submission, fields: dict) -> dict:
