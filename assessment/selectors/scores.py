@@ -80,6 +80,7 @@ from ..models import (
     Submission,
     Tier,
 )
+from ..rules import three_year_result
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -1276,9 +1277,7 @@ def cycle_result(cycle) -> CycleResult:
         years = [(p.year, *entry.years.get(p.year, (None, ""))) for p in plans]
         totals = [t for _y, t, _g in years if t is not None]
         entry.years = years
-        entry.mean = (
-            (sum(totals, ZERO) / len(totals)).quantize(CENT, ROUND_HALF_UP) if totals else None
-        )
+        entry.mean = three_year_result([t for _y, t, _g in years], cycle.improvement_weight)
         if entry.vetoed:
             entry.reason = _("存在一票否决事项")
         elif len(totals) < len(plans) or len(plans) < 3:

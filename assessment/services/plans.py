@@ -63,6 +63,7 @@ def create_cycle(
     goals: str = "",
     previous: Cycle | None = None,
     copy_forward: bool = False,
+    improvement_weight=0,
 ) -> Cycle:
     """A three-year plan with its three annual plans (phases proposed by position) and each
     year's six periods. With copy_forward, the previous cycle's last system is copied into
@@ -79,7 +80,13 @@ def create_cycle(
         )
     if Cycle.objects.filter(start_year=start_year).exists():
         raise PlanError(_("起始年份为 %(y)d 的三年行动计划已存在。") % {"y": start_year})
-    cycle = Cycle.objects.create(title=title, start_year=start_year, goals=goals, previous=previous)
+    cycle = Cycle.objects.create(
+        title=title,
+        start_year=start_year,
+        goals=goals,
+        previous=previous,
+        improvement_weight=improvement_weight or 0,
+    )
     for position in range(3):
         plan = AnnualPlan.objects.create(
             cycle=cycle, year=start_year + position, phase=phase_for_position(position)
