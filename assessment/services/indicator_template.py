@@ -2,7 +2,9 @@
 
 Authored from seed 000 §二(一) (the four goals), §二(三) (the six standards and the concrete
 checks under each) and §三(一)(三) (phases; quarterly supervision, half-year test, annual
-exam). Each item's description quotes the seed words it operationalises.
+exam), with items and wording from seeds 001 (廉政风险点, 一支部一品牌, 精文简会), 002 (三会一课,
+主题党日) and 004 (负面清单). Each item's description quotes the seed words it
+operationalises; an item no seed asks for says 平台建议 (the platform's own proposal).
 
 Six dimensions share 100 base points; each item's full marks equal its effective points so
 the table reads naturally. Bonus, deduction and veto items sit outside the weights.
@@ -75,6 +77,10 @@ DIMENSIONS = [
 ]
 
 
+# Marks an item (or a part of it) that no seed asks for: the platform's own proposal.
+PROPOSAL = "平台建议"
+
+
 def item(code, name, kind, weight, goal, freq, seed, evidence, **extra):
     return {
         "code": code,
@@ -83,7 +89,7 @@ def item(code, name, kind, weight, goal, freq, seed, evidence, **extra):
         "weight": Decimal(str(weight)),
         "goal": goal,
         "frequency": freq,
-        "description": "依据 " + seed,
+        "description": seed if seed.startswith(PROPOSAL) else "依据 " + seed,
         "evidence_guide": evidence,
         **extra,
     }
@@ -207,7 +213,8 @@ ITEMS = {
             25,
             Goal.POLITICS,
             F.QUARTERLY,
-            "000 §二(三)三“制度执行到位”；§三(一)“2018—2020年……运行规范、活动经常、档案齐备”。",
+            "000 §二(三)三“制度执行到位”；§三(一)“2018—2020年……运行规范、活动经常、档案齐备”；"
+            "002“健全落实‘三会一课’、民主评议党员、组织生活会等制度”。",
             "本季度召开党员大会、支委会和上党课的合计次数，附会议记录。",
             requires_number=True,
             number_label="“三会一课”次数",
@@ -222,7 +229,7 @@ ITEMS = {
             15,
             Goal.POLITICS,
             F.QUARTERLY,
-            "000 §二(三)三“政治功能强大”。",
+            "000 §二(三)三“政治功能强大”；002“开展政治生日、主题党日活动”。",
             "本季度开展主题党日的次数（每月一次为满分）。",
             requires_number=True,
             number_label="主题党日次数",
@@ -283,7 +290,8 @@ ITEMS = {
             0,
             Goal.EFFICIENCY,
             F.ANNUAL,
-            "000 §二(三)三“特色亮点突出”；§三(二)“依托精品工作和有效载体”。",
+            "000 §二(三)三“特色亮点突出”；§三(二)“依托精品工作和有效载体”；"
+            "001“抓实‘一支部一品牌’”。",
             "支部党建品牌的名称、做法和获得的认可，附材料。",
             max_score=Decimal("3"),
             requires_attachment=True,
@@ -323,7 +331,7 @@ ITEMS = {
             Goal.DISCIPLINE,
             F.QUARTERLY,
             "000 §二(三)四“带头纠治‘四风’问题”；§三(一)“以创促建、以创促改”。",
-            "系统取数：本季度到期的机关工委整改通知中已销号的百分比（0–100），"
+            "平台建议（系统取数）。本季度到期的机关工委整改通知中已销号的百分比（0–100），"
             "支部无需填写；没有到期整改时计 100。",
             measure=Indicator.Measure.RECTIFICATION_RATE,
             requires_number=True,
@@ -339,7 +347,7 @@ ITEMS = {
             20,
             Goal.EFFICIENCY,
             F.HALF_YEAR,
-            "000 §二(三)四“带头推进作风转变”。",
+            "001“把牢精文简会的刚性约束，改进督查检查考核方式”；000 §二(三)四“带头推进作风转变”。",
             "半年内发文、开会和督查检查的精简情况说明。",
         ),
         item(
@@ -395,7 +403,7 @@ ITEMS = {
             20,
             Goal.DISCIPLINE,
             F.ANNUAL,
-            "000 §二(一)“持之以恒正风肃纪”；§二(三)五“严字当头”。",
+            "001“健全……廉政风险点排查等防控体系”；000 §二(一)“持之以恒正风肃纪”。",
             "已完成防控整改的廉政风险点占排查出风险点的百分比（0–100）。",
             requires_number=True,
             number_label="整改完成率（%）",
@@ -409,7 +417,7 @@ ITEMS = {
             0,
             Goal.DISCIPLINE,
             F.ANNUAL,
-            "000 §二(三)四“带头纠治‘四风’问题”；负面清单（004）。",
+            "000 §二(三)四“带头纠治‘四风’问题”；004“对突出问题和成效不佳的实行负面清单管理”。",
             "由机关工委依据查处通报认定，每起扣分，扣完为止。",
             level=L.UNIT,
             max_score=Decimal("5"),
@@ -422,7 +430,7 @@ ITEMS = {
             0,
             Goal.RESPONSIBILITY,
             F.ANNUAL,
-            "000 §三(一)“找准抓住薄弱环节、突出问题”；负面清单（004）。",
+            "000 §三(一)“找准抓住薄弱环节、突出问题”；004“建立负面清单机制……强化整改落实”。",
             "由机关工委依据整改督查结果认定。",
             level=L.UNIT,
             max_score=Decimal("3"),
@@ -492,7 +500,7 @@ ITEMS = {
             Goal.RESPONSIBILITY,
             F.HALF_YEAR,
             "000 §二(三)六“服务群众细致入微”；§三(五)“请人民评判”。",
-            "系统取数：本半年群众评议转成的回访件中已办结的百分比（0–100），单位无需填写；"
+            "平台建议（系统取数）。本半年群众评议转成的回访件中已办结的百分比（0–100），单位无需填写；"
             "群众满意度本身只作为半年和年度总分的满意度一项计入，不在此重复计分。",
             level=L.UNIT,
             measure=Indicator.Measure.CASE_CLOSURE,
@@ -531,7 +539,7 @@ ITEMS = {
             0,
             Goal.EFFICIENCY,
             F.ANNUAL,
-            "000 §三(五)“坚持分类评议”；§二(三)六“服务群众细致入微”。",
+            "平台建议（种子文件未提“好差评”）；参照 000 §三(五)“坚持分类评议”。",
             "政务服务“好差评”年度好评率排名前列的证明（窗口服务类单位）。",
             max_score=Decimal("2"),
             requires_attachment=True,
