@@ -74,7 +74,7 @@ def measured_items(period: Period):
     )
 
 
-def _targets(indicator: Indicator) -> list:
+def measure_targets(indicator: Indicator) -> list:
     """(unit id, branch id or None) of every active unit or branch the item applies to."""
     categories = [c.pk for c in indicator.categories.all()]
     units = Unit.objects.filter(active=True)
@@ -101,7 +101,7 @@ def record_measures(period: Period, *, by) -> MeasureOutcome:
     outcome = MeasureOutcome()
     now = timezone.now()
     for indicator in measured_items(period):
-        targets = _targets(indicator)
+        targets = measure_targets(indicator)
         values = measure(indicator.measure, period, indicator.level, targets)
         existing = {
             (s.unit_id, s.branch_id): s
