@@ -86,6 +86,9 @@ def queue(request):
         "selected": selected,
         "querystring": _querystring(request, s=None),
         "may_score": can_manage(request.user),
+        "measure_period": filters["period"]
+        if filters["period"] and filters["period"].status == Period.Status.OPEN
+        else None,
     }
     if selected is not None:
         context.update(
@@ -192,6 +195,26 @@ def act(request, pk):
         return redirect(f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}")
     target = next_pk if next_pk and next_pk != submission.pk else None
     return redirect(f"{reverse('review_queue')}?{_querystring(request, s=target)}")
+
+
+@login_required
+@require_POST
+def record_measures(request, period_pk):
+    """On demand: take the platform's figures for the period's measured items now."""
+    if not can_manage(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
+    try:
+        outcome = measure_service.record_measures(period, by=request.user)
+    except SubmissionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("系统取数完成：新增 %(created)d 项，更新 %(updated)d 项。")
+            % {"created": outcome.created, "updated": outcome.updated},
+        )
+    return redirect(f"{reverse('review_queue')}?{_querystring(request)}")
 
 
 @login_required

@@ -359,3 +359,17 @@ def test_the_migration_moves_a_typed_fw03_and_keeps_its_history(
     )
     typed.refresh_from_db()
     assert typed.value == D("90.50") and not typed.is_measured
+
+
+def test_staff_take_the_figures_on_demand_from_the_review_queue(
+    client, period, rectification_item, world, committee, secretary
+):
+    url = reverse("review_record_measures", args=[period.pk])
+    client.force_login(secretary)
+    assert client.post(url).status_code == 403
+    client.force_login(committee)
+    page = client.get(reverse("review_queue"), {"period": period.pk}).content.decode()
+    assert "系统取数：立即更新" in page
+    response = client.post(url, follow=True)
+    assert "系统取数完成：新增 3 项，更新 0 项。" in response.content.decode()
+    assert Submission.objects.filter(indicator=rectification_item).count() == 3
