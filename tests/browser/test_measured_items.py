@@ -72,3 +72,13 @@ def test_measured_items_and_checked_numbers(
     assert value.startswith("0") and "系统自动取数" in value
     assert "平台计算值" in page.locator(".review-detail").inner_text()
     page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+
+    # The secretary preview lists the measured item as 系统自动取数 and does not count it.
+    page.goto(
+        f"{page.base_url}/indicators/{period.system_id}/preview/"
+        f"?category={world['unit_a'].category_id}&kind=q4&level=branch"
+    )
+    preview = page.locator("main").inner_text()
+    assert "共 3 项" in preview and "R1 督查反馈问题整改完成率" in preview
+    assert "系统自动取数" in preview
+    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
