@@ -113,7 +113,10 @@ class Submission(models.Model):
         _("系统取数值"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     measured_at = models.DateTimeField(_("取数时间"), null=True, blank=True)
-    override_reason = models.TextField(_("人工修正原因"), blank=True, max_length=2000)
+    # db_default: rows written by bulk SQL (bench, imports) that do not name it stay valid.
+    override_reason = models.TextField(
+        _("人工修正原因"), blank=True, default="", db_default="", max_length=2000
+    )
     # Optimistic lock: a save must name the version it read, so no update is lost.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
