@@ -132,6 +132,8 @@ def submission_error(exc):
     """Map a refused submission/review action to the API's error shape."""
     if isinstance(exc, submission_service.PeriodLocked | submission_service.NotEditable):
         return Locked(str(exc))
+    if isinstance(exc, submission_service.InvalidNumber):
+        return exceptions.ValidationError({exc.field: [str(exc)]})
     return exceptions.ValidationError(str(exc))
 
 

@@ -32,6 +32,16 @@ class CycleForm(StyledFormMixin, forms.Form):
     copy_forward = forms.BooleanField(
         label=_("把上一个三年最后一年的指标体系复制到第一年"), required=False, initial=True
     )
+    improvement_weight = forms.DecimalField(
+        label=Cycle._meta.get_field("improvement_weight").verbose_name,
+        help_text=Cycle._meta.get_field("improvement_weight").help_text,
+        min_value=0,
+        max_value=1,
+        max_digits=4,
+        decimal_places=2,
+        initial=0,
+        required=False,
+    )
 
 
 class PlanForm(StyledFormMixin, forms.ModelForm):

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from .models import AnnualPlan
+from .models import AnnualPlan, Period
 from .scoring import engine
-from .services import reminders
+from .services import measures, reminders
 
 
 @shared_task
@@ -16,6 +16,23 @@ def send_deadline_reminders():
 @shared_task
 def send_return_reminder(submission_id: int, version: int):
     return reminders.send_return_reminder(submission_id, version)
+
+
+@shared_task
+def record_measures(period_id: int):
+    """系统取数 for one open period as the platform account; a rerun writes only changes."""
+    period = Period.objects.filter(pk=period_id, status=Period.Status.OPEN).first()
+    if period is None:
+        return 0
+    outcome = measures.record_measures(period, by=measures.platform_account())
+    return outcome.created + outcome.updated
+
+
+@shared_task
+def record_open_measures():
+    """Run daily by Celery beat: every open period's measured items follow the platform."""
+    for period_id in Period.objects.filter(status=Period.Status.OPEN).values_list("pk", flat=True):
+        record_measures.delay(period_id)
 
 
 @shared_task

@@ -85,6 +85,12 @@ urlpatterns = [
     path("evidence/<int:pk>/", evidence_views.evidence_file, name="evidence_file"),
     path("review/", review_views.queue, name="review_queue"),
     path("review/<int:pk>/act/", review_views.act, name="review_act"),
+    path("review/<int:pk>/override/", review_views.override, name="review_override"),
+    path(
+        "review/measures/<int:period_pk>/",
+        review_views.record_measures,
+        name="review_record_measures",
+    ),
     path("review/bulk-accept/", review_views.bulk_accept, name="review_bulk_accept"),
     path("rectification/", rectification_views.rectification_list, name="rectification_list"),
     path("rectification/new/", rectification_views.rectification_new, name="rectification_new"),

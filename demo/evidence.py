@@ -21,6 +21,7 @@ from assessment.selectors.plans import items_for
 from assessment.services import rectification as rectification_service
 from assessment.services import review
 from assessment.services.evidence import store_evidence
+from assessment.services.measures import record_measures
 from assessment.services.submissions import save_draft, submit_branch
 from units.models import Branch, Role, Unit, User
 
@@ -198,6 +199,7 @@ def load():
                 _previous_quarter(period, branch, user, items, staff)
             _fill_branch(period, branch, user, items, how, staff)
     _rectification(period, staff)
+    record_measures(period, by=staff)  # 系统取数 items await review like the others
 
 
 def _rectification(period, staff):

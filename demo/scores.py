@@ -13,10 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from assessment.measures import measure
 from assessment.models import AnnualPlan, Indicator, Period, Submission
 from assessment.scoring import engine
 from assessment.selectors.plans import items_for
 from assessment.services.indicators import score_quantitative
+from assessment.services.measures import measure_targets, measured_items
 from assessment.services.review import GRADE_SHARES
 from units.models import Branch, Unit, User
 
@@ -121,8 +123,37 @@ def _fill(period, staff, branches, units):
                     reviewed_at=reviewed_at,
                 )
             )
+    rows += _measured(period, staff, present, submitted_at, reviewed_at)
     Submission.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def _measured(period, staff, present, measured_at, reviewed_at):
+    """系统取数 items of a past period: the platform's figures, confirmed by staff."""
+    rows = []
+    for item in measured_items(period):
+        values = measure(item.measure, period, item.level, measure_targets(item))
+        for (unit_id, branch_id), value in values.items():
+            if value is None or (item.pk, unit_id, branch_id) in present:
+                continue
+            rows.append(
+                Submission(
+                    period=period,
+                    indicator=item,
+                    unit_id=unit_id,
+                    branch_id=branch_id,
+                    status=Submission.Status.ACCEPTED,
+                    value=value,
+                    measured_value=value,
+                    measured_at=measured_at,
+                    reviewer_score=score_quantitative(item.rule, value, item.max_score),
+                    reviewer_comment="系统取数，已核对。",
+                    submitted_at=measured_at,
+                    reviewed_by=staff,
+                    reviewed_at=reviewed_at,
+                )
+            )
+    return rows
 
 
 def load():

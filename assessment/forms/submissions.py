@@ -105,6 +105,16 @@ class ReviewForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class OverrideForm(StyledFormMixin, forms.Form):
+    """Staff replace a system-measured value (系统取数) with a recorded reason."""
+
+    value = forms.DecimalField(label=_("修正后的数值"), max_digits=12, decimal_places=2)
+    reason = forms.CharField(
+        label=_("修正原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class CommentForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
         label=_("意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

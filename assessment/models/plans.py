@@ -48,6 +48,17 @@ class Cycle(models.Model):
         related_name="next_cycle",
         verbose_name=_("上一个三年"),
     )
+    # Three-year result = mean of the annual totals + this × (问效年 total − 对标年 total);
+    # see assessment.scoring.rules.three_year_result and docs/scoring.md.
+    improvement_weight = models.DecimalField(
+        _("提升幅度权重"),
+        max_digits=4,
+        decimal_places=2,
+        default=0,
+        help_text=_(
+            "三年结果在三年平均分之外，再计入问效年比对标年提高的分数乘以此权重；0 表示只看平均分。"
+        ),
+    )
 
     class Meta:
         ordering = ["-start_year"]
@@ -261,10 +272,29 @@ class Indicator(models.Model):
         BRANCH = "branch", _("党支部")
         UNIT = "unit", _("单位")
 
+    class Measure(models.TextChoices):
+        """系统取数: figures the platform holds, written as item values (assessment.measures)."""
+
+        SATISFACTION = "satisfaction", _("群众满意度")
+        RECTIFICATION_RATE = "rectification_rate", _("整改完成率（已销号÷到期）")
+        CASE_REPLY_ON_TIME = "case_reply_on_time", _("回访件按时答复率")
+        CASE_CLOSURE = "case_closure", _("回访件办结率")
+        SUBMISSION_ON_TIME = "submission_on_time", _("材料按时报送率")
+        EVIDENCE_COMPLETENESS = "evidence_completeness", _("材料报送完整率")
+        NEGATIVE_LIST = "negative_list", _("负面清单事项数")
+
+    class NumberKind(models.TextChoices):
+        """What a reported number is, which fixes its allowed range (assessment.rules)."""
+
+        PERCENTAGE = "percentage", _("百分比（0–100）")
+        COUNT = "count", _("次数或个数（≥0 的整数）")
+        AMOUNT = "amount", _("数量（≥0，不超过上限）")
+
     class Focus(models.TextChoices):
         """What a phase preset leans on when a system is copied into the next year."""
 
         GENERAL = "", _("常规")
+        STANDARDS = "standards", _("对标覆盖")
         RECTIFICATION = "rectification", _("问题整改")
         OUTCOME = "outcome", _("工作成效")
 
@@ -306,6 +336,24 @@ class Indicator(models.Model):
     )
     requires_number = models.BooleanField(_("需填数值"), default=False)
     number_label = models.CharField(_("数值说明"), max_length=50, blank=True)
+    number_kind = models.CharField(
+        _("数值类型"), max_length=12, choices=NumberKind.choices, blank=True
+    )
+    number_max = models.DecimalField(
+        _("数值上限"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("次数或数量可填的最大合理值；留空表示不限（百分比固定为 100）。"),
+    )
+    measure = models.CharField(
+        _("系统取数"),
+        max_length=30,
+        choices=Measure.choices,
+        blank=True,
+        help_text=_("留空表示由支部或单位填报；选择后由平台自动取数，支部无需填写。"),
+    )
     requires_text = models.BooleanField(_("需填文字说明"), default=True)
     requires_attachment = models.BooleanField(_("需上传附件"), default=False)
     # Quantitative scoring rule, e.g. {"type": "thresholds", "steps": [[4, 100], [2, 60]]}
@@ -328,3 +376,8 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def asks_reporter(self) -> bool:
+        """Whether a branch or unit fills this item in; measured items ask nothing of them."""
+        return not self.measure

@@ -107,6 +107,16 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # 系统取数: the platform's figure, when it was taken, and a staff override's reason (an
+    # overridden value is never replaced by a later measurement).
+    measured_value = models.DecimalField(
+        _("系统取数值"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    measured_at = models.DateTimeField(_("取数时间"), null=True, blank=True)
+    # db_default: rows written by bulk SQL (bench, imports) that do not name it stay valid.
+    override_reason = models.TextField(
+        _("人工修正原因"), blank=True, default="", db_default="", max_length=2000
+    )
     # Optimistic lock: a save must name the version it read, so no update is lost.
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,6 +141,10 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} · {self.branch or self.unit}"
+
+    @property
+    def is_measured(self) -> bool:
+        return self.measured_at is not None
 
 
 SUBMISSION_TRANSITIONS = {

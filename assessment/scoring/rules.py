@@ -344,3 +344,16 @@ def reach_of(period_status: str, indicator_kind: str) -> str:
     if period_status in Period.FINISHED:
         return Reach.COMPOSITES
     return Reach.PERIOD
+
+
+def three_year_result(totals: list, improvement_weight) -> Decimal | None:
+    """The three-year result from the annual totals in year order (None = not scored): their
+    mean, plus improvement_weight × (last total − first total) when both are scored."""
+    scored = [Decimal(t) for t in totals if t is not None]
+    if not scored:
+        return None
+    mean = sum(scored, Decimal(0)) / len(scored)
+    weight = Decimal(improvement_weight or 0)
+    if weight and len(totals) >= 2 and totals[0] is not None and totals[-1] is not None:
+        mean += weight * (Decimal(totals[-1]) - Decimal(totals[0]))
+    return rounded(mean)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from units.numbers import rounded
 
 from ..models import AnnualPlan, Cycle, GradingRule, Period, Rectification, Submission, Tier
-from ..scoring.rules import competition_ranks
+from ..scoring.rules import competition_ranks, three_year_result
 from .score_rows import ZERO, ScoreRow, _period_key, rows_for
 
 
@@ -114,7 +114,7 @@ def cycle_result(cycle) -> CycleResult:
         years = [(p.year, *entry.years.get(p.year, (None, ""))) for p in plans]
         totals = [t for _y, t, _g in years if t is not None]
         entry.years = years
-        entry.mean = rounded(sum(totals, ZERO) / len(totals)) if totals else None
+        entry.mean = three_year_result([t for _y, t, _g in years], cycle.improvement_weight)
         if entry.vetoed:
             entry.reason = _("存在一票否决事项")
         elif len(totals) < len(plans) or len(plans) < 3:

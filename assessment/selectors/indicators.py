@@ -56,8 +56,9 @@ class BurdenRow:
 
 def burden(plan: AnnualPlan, system: IndicatorSystem) -> list[BurdenRow]:
     """为基层减负: how many evidence items a branch of each category provides per period,
-    flagged above the plan's cap. Three queries whatever the size of the system."""
-    asked = asked_items(system)
+    flagged above the plan's cap. Items the platform measures (系统取数) ask nothing of a
+    branch and are not counted. Three queries whatever the size of the system."""
+    asked = [(i, c) for i, c in asked_items(system) if i.asks_reporter]
     rows = []
     for category in UnitCategory.objects.order_by("sort_order", "name"):
         row = BurdenRow(category)
@@ -73,7 +74,9 @@ def burden(plan: AnnualPlan, system: IndicatorSystem) -> list[BurdenRow]:
 
 def preview(system: IndicatorSystem, category, period_kind, *, level=Indicator.Level.BRANCH):
     """What a secretary (or unit administrator, level=unit) of a category is asked in a
-    period of the given kind, grouped by 六实 standard in the standard's order."""
+    period of the given kind, grouped by 六实 standard in the standard's order, and how many
+    of them ask something (items the platform measures are listed, shown as 系统自动取数,
+    and not counted)."""
     freqs = FREQUENCIES_BY_PERIOD[period_kind]
     asked = [
         i
@@ -85,4 +88,4 @@ def preview(system: IndicatorSystem, category, period_kind, *, level=Indicator.L
         items = [i for i in asked if i.standard == value]
         if items:
             groups.append((label, items))
-    return groups, len(asked)
+    return groups, sum(1 for i in asked if i.asks_reporter)

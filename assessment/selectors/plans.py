@@ -36,7 +36,8 @@ def has_active_children():
 def items_for(period: Period, *, category, level=Indicator.Level.BRANCH, system=None) -> QuerySet:
     """The scored, non-retired leaf items of the period's system (pinned when it opened,
     else the plan's newest version) that apply to a unit category at a level (branch or
-    unit) in this period. An item with active sub-items is asked through its sub-items."""
+    unit) in this period. An item with active sub-items is asked through its sub-items; an
+    item the platform measures (系统取数) is not asked (assessment.measures writes it)."""
     system = system or system_for(period)
     if system is None:
         return Indicator.objects.none()
@@ -47,6 +48,7 @@ def items_for(period: Period, *, category, level=Indicator.Level.BRANCH, system=
             level=level,
             retired_at__isnull=True,
             frequency__in=FREQUENCIES_BY_PERIOD[period.kind],
+            measure="",
         )
         .exclude(has_active_children())
         .filter(Q(categories__isnull=True) | Q(categories=category))

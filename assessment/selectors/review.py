@@ -1,10 +1,12 @@
 """The committee's review queue: what awaits review, filtered, in a fixed number of queries."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from units.selectors import scope_of
 
 from ..models import Submission
+from ..rules import unusual
 from .submissions import submissions_visible_to
 
 AWAITING = "awaiting"
@@ -57,3 +59,33 @@ def review_queue(
 
 def awaiting_count(user, period=None) -> int:
     return review_queue(user, period=period).count()
+
+
+def value_flags(submission) -> list[str]:
+    """Why a reported number looks unusual (assessment.rules.unusual), in two queries: far
+    from the same branch's (or unit's) values of the same item code in earlier periods, or
+    from its peers' values of the same item in the same period."""
+    if submission.value is None:
+        return []
+    own = Submission.objects.filter(
+        indicator__code=submission.indicator.code,
+        unit_id=submission.unit_id,
+        branch_id=submission.branch_id,
+        period__opens_on__lt=submission.period.opens_on,
+        value__isnull=False,
+    ).values_list("value", flat=True)
+    peers = (
+        Submission.objects.filter(
+            period_id=submission.period_id,
+            indicator_id=submission.indicator_id,
+            value__isnull=False,
+        )
+        .exclude(pk=submission.pk)
+        .values_list("value", flat=True)
+    )
+    flags = []
+    if unusual(submission.value, list(own)):
+        flags.append(_("与本支部往期数值相差很大，请核实"))
+    if unusual(submission.value, list(peers)):
+        flags.append(_("与同期其他填报单位相差很大，请核实"))
+    return flags

@@ -2,7 +2,9 @@
 
 Authored from seed 000 §二(一) (the four goals), §二(三) (the six standards and the concrete
 checks under each) and §三(一)(三) (phases; quarterly supervision, half-year test, annual
-exam). Each item's description quotes the seed words it operationalises.
+exam), with items and wording from seeds 001 (廉政风险点, 一支部一品牌, 精文简会), 002 (三会一课,
+主题党日) and 004 (负面清单). Each item's description quotes the seed words it
+operationalises; an item no seed asks for says 平台建议 (the platform's own proposal).
 
 Six dimensions share 100 base points; each item's full marks equal its effective points so
 the table reads naturally. Bonus, deduction and veto items sit outside the weights.
@@ -15,8 +17,8 @@ from django.db import transaction
 from units.models import UnitCategory
 from units.numbers import rounded
 
-from ..models import AnnualPlan, Goal, Indicator, IndicatorSystem, Standard
-from .indicators import next_version
+from ..models import AnnualPlan, Goal, Indicator, IndicatorSystem, Phase, Standard
+from .indicators import apply_phase_preset, next_version, raise_satisfaction_weight
 
 K = Indicator.Kind
 F = Indicator.Frequency
@@ -76,6 +78,10 @@ DIMENSIONS = [
 ]
 
 
+# Marks an item (or a part of it) that no seed asks for: the platform's own proposal.
+PROPOSAL = "平台建议"
+
+
 def item(code, name, kind, weight, goal, freq, seed, evidence, **extra):
     return {
         "code": code,
@@ -84,7 +90,7 @@ def item(code, name, kind, weight, goal, freq, seed, evidence, **extra):
         "weight": Decimal(str(weight)),
         "goal": goal,
         "frequency": freq,
-        "description": "依据 " + seed,
+        "description": seed if seed.startswith(PROPOSAL) else "依据 " + seed,
         "evidence_guide": evidence,
         **extra,
     }
@@ -108,6 +114,7 @@ ITEMS = {
             number_label="“第一议题”学习次数",
             requires_attachment=True,
             rule={"type": "thresholds", "steps": [[3, 100], [2, 70], [1, 40]]},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "XN02",
@@ -156,6 +163,7 @@ ITEMS = {
             requires_number=True,
             number_label="集中学习次数",
             rule={"type": "ratio", "target": 3},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "LL02",
@@ -169,6 +177,7 @@ ITEMS = {
             requires_number=True,
             number_label="自学覆盖率（%）",
             rule={"type": "thresholds", "steps": [[95, 100], [85, 80], [70, 60]]},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "LL03",
@@ -205,7 +214,8 @@ ITEMS = {
             25,
             Goal.POLITICS,
             F.QUARTERLY,
-            "000 §二(三)三“制度执行到位”；§三(一)“2018—2020年……运行规范、活动经常、档案齐备”。",
+            "000 §二(三)三“制度执行到位”；§三(一)“2018—2020年……运行规范、活动经常、档案齐备”；"
+            "002“健全落实‘三会一课’、民主评议党员、组织生活会等制度”。",
             "本季度召开党员大会、支委会和上党课的合计次数，附会议记录。",
             requires_number=True,
             number_label="“三会一课”次数",
@@ -220,7 +230,7 @@ ITEMS = {
             15,
             Goal.POLITICS,
             F.QUARTERLY,
-            "000 §二(三)三“政治功能强大”。",
+            "000 §二(三)三“政治功能强大”；002“开展政治生日、主题党日活动”。",
             "本季度开展主题党日的次数（每月一次为满分）。",
             requires_number=True,
             number_label="主题党日次数",
@@ -281,7 +291,8 @@ ITEMS = {
             0,
             Goal.EFFICIENCY,
             F.ANNUAL,
-            "000 §二(三)三“特色亮点突出”；§三(二)“依托精品工作和有效载体”。",
+            "000 §二(三)三“特色亮点突出”；§三(二)“依托精品工作和有效载体”；"
+            "001“抓实‘一支部一品牌’”。",
             "支部党建品牌的名称、做法和获得的认可，附材料。",
             max_score=Decimal("3"),
             requires_attachment=True,
@@ -315,14 +326,17 @@ ITEMS = {
         ),
         item(
             "ZF02",
-            "纠治“四风”问题整改完成率",
+            "督查反馈问题整改完成率",
             K.QUANTITATIVE,
             30,
             Goal.DISCIPLINE,
             F.QUARTERLY,
             "000 §二(三)四“带头纠治‘四风’问题”；§三(一)“以创促建、以创促改”。",
-            "已完成整改的“四风”问题占查摆问题的百分比（0–100）。",
+            "平台建议（系统取数）。本季度到期的机关工委整改通知中已销号的百分比（0–100），"
+            "支部无需填写；没有到期整改时计 100。",
+            measure=Indicator.Measure.RECTIFICATION_RATE,
             requires_number=True,
+            requires_text=False,
             number_label="整改完成率（%）",
             rule={"type": "thresholds", "steps": [[100, 100], [90, 80], [80, 60], [60, 30]]},
             focus=FOCUS.RECTIFICATION,
@@ -334,7 +348,7 @@ ITEMS = {
             20,
             Goal.EFFICIENCY,
             F.HALF_YEAR,
-            "000 §二(三)四“带头推进作风转变”。",
+            "001“把牢精文简会的刚性约束，改进督查检查考核方式”；000 §二(三)四“带头推进作风转变”。",
             "半年内发文、开会和督查检查的精简情况说明。",
         ),
         item(
@@ -361,6 +375,7 @@ ITEMS = {
             requires_number=True,
             number_label="警示教育次数",
             rule={"type": "ratio", "target": 1},
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "JL02",
@@ -389,7 +404,7 @@ ITEMS = {
             20,
             Goal.DISCIPLINE,
             F.ANNUAL,
-            "000 §二(一)“持之以恒正风肃纪”；§二(三)五“严字当头”。",
+            "001“健全……廉政风险点排查等防控体系”；000 §二(一)“持之以恒正风肃纪”。",
             "已完成防控整改的廉政风险点占排查出风险点的百分比（0–100）。",
             requires_number=True,
             number_label="整改完成率（%）",
@@ -403,7 +418,7 @@ ITEMS = {
             0,
             Goal.DISCIPLINE,
             F.ANNUAL,
-            "000 §二(三)四“带头纠治‘四风’问题”；负面清单（004）。",
+            "000 §二(三)四“带头纠治‘四风’问题”；004“对突出问题和成效不佳的实行负面清单管理”。",
             "由机关工委依据查处通报认定，每起扣分，扣完为止。",
             level=L.UNIT,
             max_score=Decimal("5"),
@@ -416,7 +431,7 @@ ITEMS = {
             0,
             Goal.RESPONSIBILITY,
             F.ANNUAL,
-            "000 §三(一)“找准抓住薄弱环节、突出问题”；负面清单（004）。",
+            "000 §三(一)“找准抓住薄弱环节、突出问题”；004“建立负面清单机制……强化整改落实”。",
             "由机关工委依据整改督查结果认定。",
             level=L.UNIT,
             max_score=Decimal("3"),
@@ -480,17 +495,18 @@ ITEMS = {
         ),
         item(
             "FW03",
-            "群众满意度",
+            "群众回访件办结率",
             K.QUANTITATIVE,
             25,
             Goal.RESPONSIBILITY,
             F.HALF_YEAR,
-            "000 §二(三)六“服务群众细致入微”；"
-            "§三(一)“基层群众对机关满意度评价”；§三(五)“请人民评判”。",
-            "由群众评议结果生成的满意率（0–100），单位核对后确认。",
+            "000 §二(三)六“服务群众细致入微”；§三(五)“请人民评判”。",
+            "平台建议（系统取数）。本半年群众评议转成的回访件中已办结的百分比（0–100），单位无需填写；"
+            "群众满意度本身只作为半年和年度总分的满意度一项计入，不在此重复计分。",
             level=L.UNIT,
+            measure=Indicator.Measure.CASE_CLOSURE,
             requires_number=True,
-            number_label="满意率（%）",
+            number_label="办结率（%）",
             requires_text=False,
             rule={"type": "thresholds", "steps": [[95, 100], [90, 85], [85, 70], [80, 50]]},
             focus=FOCUS.OUTCOME,
@@ -504,6 +520,7 @@ ITEMS = {
             F.QUARTERLY,
             "000 §二(三)六“服务群众细致入微”；§二(一)“执行能力、工作业绩一流”。",
             "服务承诺、首问负责、限时办结等制度执行情况，一段话说明即可。",
+            focus=FOCUS.STANDARDS,
         ),
         item(
             "FW05",
@@ -523,7 +540,7 @@ ITEMS = {
             0,
             Goal.EFFICIENCY,
             F.ANNUAL,
-            "000 §三(五)“坚持分类评议”；§二(三)六“服务群众细致入微”。",
+            "平台建议（种子文件未提“好差评”）；参照 000 §三(五)“坚持分类评议”。",
             "政务服务“好差评”年度好评率排名前列的证明（窗口服务类单位）。",
             max_score=Decimal("2"),
             requires_attachment=True,
@@ -531,6 +548,16 @@ ITEMS = {
         ),
     ],
 }
+
+
+# A branch holds at most a few dozen meetings or visits a period; above this a count is a typo.
+COUNT_MAX = Decimal("100")
+
+
+def number_kind_of(label: str) -> str:
+    """A reported number labelled in per cent is a percentage, any other one a count."""
+    is_share = "%" in label or "率" in label
+    return Indicator.NumberKind.PERCENTAGE if is_share else Indicator.NumberKind.COUNT
 
 
 def template_rows():
@@ -559,13 +586,18 @@ def template_rows():
             row = dict(spec, parent=code, standard=standard, position=index)
             if row["kind"] not in (K.BONUS, K.DEDUCTION, K.VETO):
                 row["max_score"] = rounded(dim_points * row["weight"] / 100)
+            if row.get("requires_number"):
+                row.setdefault("number_kind", number_kind_of(row["number_label"]))
+                if row["number_kind"] == Indicator.NumberKind.COUNT:
+                    row.setdefault("number_max", COUNT_MAX)
             rows.append(row)
     return rows
 
 
 @transaction.atomic
 def load_template(plan: AnnualPlan, *, note="") -> IndicatorSystem:
-    """Build the default system as the plan's next version (version 1 on a new plan)."""
+    """Build the default system as the plan's next version (version 1 on a new plan),
+    leaning it towards what the plan's phase stresses (apply_phase_preset)."""
     system = IndicatorSystem.objects.create(
         plan=plan,
         version=next_version(plan),
@@ -582,4 +614,7 @@ def load_template(plan: AnnualPlan, *, note="") -> IndicatorSystem:
         if wanted:
             indicator.categories.set(wanted)
         created[indicator.code] = indicator
+    apply_phase_preset(system, plan.phase)
+    if plan.phase == Phase.RESULTS:
+        raise_satisfaction_weight(plan)
     return system

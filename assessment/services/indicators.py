@@ -553,7 +553,7 @@ def restore_item(item: Indicator) -> None:
 PRESET_FACTOR = Decimal("1.5")
 # What each phase leans on when last year's system is copied into it.
 PHASE_FOCUS = {
-    Phase.BENCHMARK: None,
+    Phase.BENCHMARK: Indicator.Focus.STANDARDS,
     Phase.BREAKTHROUGH: Indicator.Focus.RECTIFICATION,
     Phase.RESULTS: Indicator.Focus.OUTCOME,
 }

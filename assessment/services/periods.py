@@ -22,6 +22,7 @@ from ..models import PERIOD_TRANSITIONS, Period, PeriodTransition, ScoreSnapshot
 from ..scoring import engine, schedule
 from ..selectors.plans import current_system
 from ..selectors.score_rows import live_payload
+from . import measures
 from .indicators import validate_system
 
 
@@ -84,7 +85,12 @@ def open_period(period: Period, *, by) -> Period:
     return _move(period, Period.Status.OPEN, by=by)
 
 
+@transaction.atomic
 def close_period(period: Period, *, by) -> Period:
+    # The platform's own figures (系统取数) are taken once more while the period is open:
+    # they are written only to open periods, and a closed one must hold its final figures.
+    if period.status == Period.Status.OPEN:
+        measures.record_measures(period, by=measures.platform_account())
     return _move(period, Period.Status.CLOSED, by=by)
 
 

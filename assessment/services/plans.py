@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AnnualPlan, Cycle, Period, Phase
 from ..selectors.plans import current_system
-from .indicators import copy_to_plan
+from .indicators import copy_to_plan, raise_satisfaction_weight
 
 # A three-year cycle's years, in order: 对标年, 突破年, 问效年 (000 §三(一)).
 PHASES_BY_POSITION = [Phase.BENCHMARK, Phase.BREAKTHROUGH, Phase.RESULTS]
@@ -60,6 +60,7 @@ def create_cycle(
     goals: str = "",
     previous: Cycle | None = None,
     copy_forward: bool = False,
+    improvement_weight=0,
 ) -> Cycle:
     """A three-year plan with its three annual plans (phases proposed by position) and each
     year's six periods. With copy_forward, the previous cycle's last system is copied into
@@ -76,11 +77,19 @@ def create_cycle(
         )
     if Cycle.objects.filter(start_year=start_year).exists():
         raise PlanError(_("起始年份为 %(y)d 的三年行动计划已存在。") % {"y": start_year})
-    cycle = Cycle.objects.create(title=title, start_year=start_year, goals=goals, previous=previous)
+    cycle = Cycle.objects.create(
+        title=title,
+        start_year=start_year,
+        goals=goals,
+        previous=previous,
+        improvement_weight=improvement_weight or 0,
+    )
     for position in range(3):
         plan = AnnualPlan.objects.create(
             cycle=cycle, year=start_year + position, phase=phase_for_position(position)
         )
+        if plan.phase == Phase.RESULTS:  # the phase preset's plan part (docs/scoring.md)
+            raise_satisfaction_weight(plan)
         create_default_periods(plan)
     if copy_forward and previous is not None:
         last = previous.plans.order_by("-year").first()

@@ -139,6 +139,8 @@ def return_submission(submission, *, by, read_version, reason):
     """Send an item back to the branch with a reason it must answer before resubmitting."""
     ensure_open(submission.period)
     reason = (reason or "").strip()
+    if submission.is_measured:
+        raise SubmissionError(_("系统取数项无需支部填写，不能退回；如数值有误，请修正并写明原因。"))
     if not reason:
         raise SubmissionError(_("退回时请写明原因，支部书记会看到它。"))
     transition(

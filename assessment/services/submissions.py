@@ -5,7 +5,10 @@ Rules kept here:
   while the period is open, and is marked late;
 - every save names the version it read (optimistic lock): a conditional UPDATE ... WHERE
   version = read_version, so no update is ever silently lost;
-- every change and every status move writes a SubmissionEvent with before and after.
+- every change and every status move writes a SubmissionEvent with before and after;
+- a reported number must be what the item says it is (assessment.rules.number_problem):
+  an impossible value is refused before anything is written;
+- an item the platform measures (系统取数) is never filled in by a branch.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 from units.workflow import TransitionNotAllowed, check_transition
 
 from ..models import SUBMISSION_TRANSITIONS, Evidence, Period, Submission, SubmissionEvent
+from ..rules import number_problem
 from ..selectors.plans import items_for
 
 EDITABLE = {Submission.Status.DRAFT, Submission.Status.RETURNED}
@@ -40,6 +44,24 @@ class PeriodLocked(SubmissionError):
 
 class NotEditable(SubmissionError):
     pass
+
+
+class InvalidNumber(SubmissionError):
+    """A reported number outside what the item's number kind allows; `field` names it."""
+
+    field = "value"
+
+
+def check_number(indicator, value) -> None:
+    """Refuse a value the item's number kind does not allow, naming the field and range."""
+    problem = number_problem(
+        value,
+        label=indicator.number_label or indicator.name,
+        number_kind=indicator.number_kind,
+        number_max=indicator.number_max,
+    )
+    if problem:
+        raise InvalidNumber(problem)
 
 
 class VersionConflict(SubmissionError):
@@ -86,7 +108,7 @@ def record(submission, *, by, action, from_status="", to_status="", changes=None
 
 
 # Bookkeeping fields the history shows through the event itself (who, when).
-NOT_DIFFED = {"reviewed_by", "reviewed_at", "submitted_at"}
+NOT_DIFFED = {"reviewed_by", "reviewed_at", "submitted_at", "measured_at"}
 
 
 def _diff(submission, fields: dict) -> dict:
@@ -174,6 +196,10 @@ def save_draft(
     `evidence` (optional) is the full set of linked files; `add` are files to link too.
     read_version 0 means the form was opened before the item existed."""
     ensure_open(period)
+    if not indicator.asks_reporter:
+        raise NotEditable(_("此项由平台系统自动取数，无需填写。"))
+    if "value" in data:
+        check_number(indicator, data["value"])
     submission = (
         Submission.objects.select_for_update()
         .filter(period=period, indicator=indicator, branch=branch)

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from units.models import UnitCategory
 from units.selectors import can_manage, scope_of, units_visible_to
 
-from ..forms.submissions import QueueFilterForm, ReviewForm
+from ..forms.submissions import OverrideForm, QueueFilterForm, ReviewForm
 from ..models import Indicator, Period
 from ..selectors import review as selectors
 from ..selectors import submissions as submission_selectors
+from ..services import measures as measure_service
 from ..services import review as service
 from ..services.submissions import SubmissionError, VersionConflict
 
@@ -85,6 +86,9 @@ def queue(request):
         "selected": selected,
         "querystring": _querystring(request, s=None),
         "may_score": can_manage(request.user),
+        "measure_period": filters["period"]
+        if filters["period"] and filters["period"].status == Period.Status.OPEN
+        else None,
     }
     if selected is not None:
         context.update(
@@ -99,6 +103,10 @@ def queue(request):
                 }
             ),
             computed=service.computed_score(selected),
+            value_flags=selectors.value_flags(selected),
+            override_form=OverrideForm(
+                initial={"value": selected.value, "version": selected.version}
+            ),
             is_graded=selected.indicator.kind == Indicator.Kind.GRADED,
             grade_scores=[
                 (grade, service.graded_score(selected.indicator, grade))
@@ -187,6 +195,59 @@ def act(request, pk):
         return redirect(f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}")
     target = next_pk if next_pk and next_pk != submission.pk else None
     return redirect(f"{reverse('review_queue')}?{_querystring(request, s=target)}")
+
+
+@login_required
+@require_POST
+def record_measures(request, period_pk):
+    """On demand: take the platform's figures for the period's measured items now."""
+    if not can_manage(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_pk)
+    try:
+        outcome = measure_service.record_measures(period, by=request.user)
+    except SubmissionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("系统取数完成：新增 %(created)d 项，更新 %(updated)d 项。")
+            % {"created": outcome.created, "updated": outcome.updated},
+        )
+    return redirect(f"{reverse('review_queue')}?{_querystring(request)}")
+
+
+@login_required
+@require_POST
+def override(request, pk):
+    """Replace a measured value awaiting review, with the reason recorded (系统取数)."""
+    if not can_manage(request.user):
+        raise PermissionDenied
+    submission = get_object_or_404(
+        submission_selectors.submissions_visible_to(request.user).select_related(
+            "indicator", "period__plan"
+        ),
+        pk=pk,
+    )
+    back = f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}"
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请检查修正内容：%(errors)s") % {"errors": form.errors.as_text()})
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        measure_service.override_measured(
+            submission,
+            by=request.user,
+            read_version=data["version"],
+            value=data["value"],
+            reason=data["reason"],
+        )
+    except SubmissionError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, _("已修正系统取数，请确认得分后通过。"))
+    return redirect(back)
 
 
 @login_required

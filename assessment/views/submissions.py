@@ -215,6 +215,9 @@ def _save_item(request, form, period, branch, indicator):
     except service.VersionConflict as exc:
         form.add_error(None, str(exc))
         return None
+    except service.InvalidNumber as exc:
+        form.add_error(exc.field, str(exc))
+        return None
     except service.SubmissionError as exc:
         form.add_error(None, str(exc))
         return None
@@ -271,6 +274,11 @@ def autosave(request, period_pk, branch_pk, indicator_pk):
         )
     except service.VersionConflict as exc:
         return _conflict_json(exc)
+    except service.InvalidNumber as exc:
+        return JsonResponse(
+            {"error": "invalid", "message": str(exc), "errors": {exc.field: [str(exc)]}},
+            status=400,
+        )
     except service.SubmissionError as exc:
         return JsonResponse({"error": "locked", "message": str(exc)}, status=423)
     return JsonResponse(

@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE["assessment-deadline-reminders"] = {
     "task": "assessment.tasks.send_deadline_reminders",
     "schedule": crontab(hour=8, minute=0),
 }
+# 系统取数: measured items of open periods follow the platform's figures (docs/scoring.md).
+CELERY_BEAT_SCHEDULE["assessment-record-measures"] = {
+    "task": "assessment.tasks.record_open_measures",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

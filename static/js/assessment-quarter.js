@@ -18,6 +18,7 @@
   function field(name) { return form.elements.namedItem(name); }
   function say(text) { if (status) status.textContent = text; }
   function showAlert(html) { alertBox.innerHTML = html; alertBox.classList.remove("d-none"); }
+  function showText(text) { alertBox.textContent = text; alertBox.classList.remove("d-none"); }
   function hideAlert() { alertBox.classList.add("d-none"); alertBox.textContent = ""; }
 
   function snapshot() {
@@ -109,6 +110,8 @@
           showAlert(data.message);
           say("");
         } else {
+          keepLocal();  // kept on this device until a valid value is typed
+          if (data.message) showText(data.message);
           say("未保存：请检查标红的字段");
         }
       });

@@ -34,7 +34,7 @@
       if (radio) { radio.checked = true; radio.focus(); }
     }
     else if (form && key === "a") { document.getElementById("btn-accept").click(); }
-    else if (form && key === "r") {
+    else if (form && key === "r" && document.getElementById("btn-return")) {
       var reason = form.elements.namedItem("comment");
       if (reason.value.trim()) { document.getElementById("btn-return").click(); }
       else { reason.focus(); reason.placeholder = "请写退回原因，然后点“退回”"; }

@@ -45,7 +45,9 @@ def system(db, unit_a, unit_b):
     create_default_periods(plan)
     system = load_template(plan)
     svc.retire_item(system.indicators.get(code="XN04"), reason="并入 XN02")
+    # Weights as written, not as the 对标年 preset leaned them, so the sums below are exact.
     system.indicators.filter(code="XN01").update(weight=60, max_score=9)
+    system.indicators.filter(code__in=["XN02", "XN03"]).update(weight=20)
     return system
 
 

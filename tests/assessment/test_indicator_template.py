@@ -1,5 +1,6 @@
 """The default 四个模范/六实 system shipped with the platform."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -41,7 +42,21 @@ def test_every_item_is_tagged_with_standard_and_goal_and_quotes_the_seed(system)
     items = system.indicators.exclude(kind=K.DIMENSION)
     assert not items.filter(standard="").exists()
     assert not items.filter(goal="").exists()
-    assert all(d.startswith("依据 000 §") for d in items.values_list("description", flat=True))
+    descriptions = dict(items.values_list("code", "description"))
+    for code, text in descriptions.items():
+        assert re.match(r"依据 00[0-4]", text) or text.startswith("平台建议"), code
+
+
+def test_citations_name_their_real_source_and_mark_the_platform_proposals(system):
+    descriptions = dict(system.indicators.values_list("code", "description"))
+    assert descriptions["JL04"].startswith("依据 001“健全……廉政风险点排查等防控体系”")
+    assert "002“开展政治生日、主题党日活动”" in descriptions["ZZ02"]
+    assert "001“抓实‘一支部一品牌’”" in descriptions["ZZ91"]
+    assert "004“建立负面清单机制" in descriptions["JL82"]
+    assert descriptions["FW91"].startswith("平台建议")
+    guides = dict(system.indicators.values_list("code", "evidence_guide"))
+    assert guides["ZF02"].startswith("平台建议（系统取数）")
+    assert guides["FW03"].startswith("平台建议（系统取数）")
 
 
 def test_full_marks_equal_effective_points(system):
@@ -77,7 +92,7 @@ def test_a_branch_is_asked_for_no_more_than_the_cap_each_quarter(system):
     from assessment.selectors.indicators import burden
 
     rows = burden(system.plan, system)
-    assert {row.counts["q1"] for row in rows} == {12}
+    assert {row.counts["q1"] for row in rows} == {11}  # ZF02 is measured, not asked
     assert not any(row.over["q1"] for row in rows)
 
 

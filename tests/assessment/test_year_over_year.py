@@ -91,12 +91,13 @@ def test_a_results_year_leans_towards_outcomes_and_satisfaction(cycle):
     assert (target.weight_satisfaction, target.weight_quarterly) == (D("0.20"), D("0.40"))
 
 
-def test_a_benchmark_year_copy_keeps_weights(cycle):
+def test_a_benchmark_year_copy_leans_on_the_standards(cycle):
     later = create_cycle(title="2027—2029", start_year=2027)
     source = plan(cycle, 2024).systems.get()
     new, changed = svc.copy_to_plan(source, later.plans.get(year=2027))
-    assert changed == []
-    assert svc.diff_systems(source, new)["reweighted"] == []
+    assert "XN01" in changed
+    assert weights(new, "XN")["XN01"] > weights(source, "XN")["XN01"]
+    assert sum(weights(new, "XN").values()) == D("100")
 
 
 def test_copy_without_preset_keeps_weights(cycle):
@@ -151,7 +152,7 @@ def test_diff_reports_reparenting(db):
 
 def test_phase_presets_are_defined_for_every_phase():
     assert svc.PHASE_FOCUS == {
-        Phase.BENCHMARK: None,
+        Phase.BENCHMARK: Indicator.Focus.STANDARDS,
         Phase.BREAKTHROUGH: Indicator.Focus.RECTIFICATION,
         Phase.RESULTS: Indicator.Focus.OUTCOME,
     }
