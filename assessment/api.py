@@ -401,7 +401,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         response = FileResponse(
             handle,
             as_attachment=True,
-            filename=evidence.original_name,
+            filename=evidence_service.name_for_type(evidence.original_name, evidence.content_type),
             content_type=evidence.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
