@@ -7,7 +7,6 @@ the spreadsheet, and nothing written unless every row is good.
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -18,19 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from .export_safety import looks_like_formula, restore
+
 FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "@")
-_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
-
-
-def looks_like_formula(value) -> bool:
-    """= + @ start a formula in spreadsheet programs; so does - unless a plain number."""
-    if not isinstance(value, str):
-        return False
-    return value.startswith(FORMULA_PREFIXES) or (
-        value.startswith("-") and not _NUMBER.match(value)
-    )
 
 
 class ImportFileError(Exception):
@@ -125,7 +115,7 @@ def _too_many_rows(count):
 
 
 def _pad(row, width):
-    values = ["" if v is None else v for v in row[:width]]
+    values = ["" if v is None else restore(v) for v in row[:width]]
     return values + [""] * (width - len(values))
 
 
