@@ -254,6 +254,26 @@ class ContactViewLog(models.Model):
         return f"{self.viewer_id} {self.rating_id} {self.viewed_at}"
 
 
+class SurveyImport(models.Model):
+    """A third-party survey file imported once: the same rows imported again add nothing."""
+
+    digest = models.CharField(_("内容摘要"), max_length=64, unique=True)
+    batch = models.CharField(_("批次"), max_length=60)
+    rows = models.PositiveIntegerField(_("评价条数"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("第三方评价导入")
+        verbose_name_plural = _("第三方评价导入")
+
+    def __str__(self):
+        return self.batch
+
+
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday week: a statutory holiday or a make-up workday."""
 
