@@ -10,6 +10,7 @@ from assessment.selectors import rectification as rectification_selectors
 from assessment.selectors import review as review_selectors
 from assessment.selectors import submissions as submission_selectors
 from config import api
+from feedback import selectors as feedback_selectors
 from units import selectors as unit_selectors
 from units.models import Branch
 
@@ -27,6 +28,10 @@ def home(request):
     }
     period = submission_selectors.open_periods().first()
     context["period"] = period
+    if scope.sees_everything or scope.is_unit_admin:
+        context["calendar_missing_years"] = feedback_selectors.provisional_deadline_years(
+            request.user
+        )
     if scope.sees_everything:
         template = "home/committee.html"
         if period is not None:

@@ -313,6 +313,9 @@ class FollowUpCase(models.Model):
     opened_on = models.DateField(_("立案日期"))
     reply_due = models.DateField(_("答复期限"))
     rectify_due = models.DateField(_("整改期限"))
+    # Counted into a year the holiday table does not know (weekends only): settled when the
+    # year is filled in (feedback.services.cases.settle_provisional_deadlines).
+    deadlines_provisional = models.BooleanField(_("期限暂定"), default=False)
     reply = models.TextField(_("答复内容"), max_length=2000, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     fix = models.TextField(_("整改情况"), max_length=2000, blank=True)

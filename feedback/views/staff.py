@@ -275,6 +275,7 @@ def case_list(request):
             "today": timezone.localdate(),
             "reply_days": settings.FEEDBACK_REPLY_WORKING_DAYS,
             "rectify_days": settings.FEEDBACK_RECTIFY_WORKING_DAYS,
+            "calendar_missing_years": selectors.provisional_deadline_years(request.user),
         },
     )
 
