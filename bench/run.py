@@ -258,7 +258,8 @@ def main(argv=None):
             out.write(text + "\n")
             out.flush()
             lines.append(line)
-    (RESULTS / "latest.jsonl").write_text(path.read_text())
+    if args.only is None:  # latest.jsonl holds a whole run's figures
+        (RESULTS / "latest.jsonl").write_text(path.read_text())
     missed = [x["name"] for x in lines if x.get("met") is False]
     log(f"done in {time.perf_counter() - started:.0f} s; results in {path}")
     if missed:

@@ -48,6 +48,10 @@ class LabelChoiceWidget(widgets.Widget):
 
 
 class StrictDateWidget(widgets.Widget):
+    def __init__(self, today=None):
+        super().__init__()
+        self.today = today  # set per import (SurveyRatingResource): no clock read per row
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
             value = value.date()
@@ -59,7 +63,7 @@ class StrictDateWidget(widgets.Widget):
                 raise ValueError(
                     _("“评价日期”应为日期，例如 2026-09-30，实际为“%(value)s”。") % {"value": text}
                 ) from exc
-        problem = received_on_problem(value, timezone.localdate())
+        problem = received_on_problem(value, self.today or timezone.localdate())
         if problem:
             raise ValueError(problem)
         return value
@@ -104,6 +108,7 @@ class SurveyRatingResource(LookupResource):
     def __init__(self, *, batch="", user=None, **kwargs):
         super().__init__(**kwargs)
         self.batch = batch[:60]
+        self.fields["received_on"].widget = StrictDateWidget(today=timezone.localdate())
         self.user = user
         self.bad_ratings = []  # their follow-up cases are opened once every row is stored
 
