@@ -68,3 +68,16 @@ def test_the_branch_export_re_imported_adds_no_branch(staff, world):  # noqa: F8
     assert [(p.line, p.message) for p in problems] == [
         (3, "“支部名称”含有公式，请改为数值或文字。")
     ]
+
+
+@pytest.mark.parametrize(("model", "field"), [("Indicator", "name"), ("Cycle", "title")])
+def test_indicator_and_cycle_names_follow_the_same_rule(model, field):
+    from django.core.exceptions import ValidationError
+
+    from assessment import models
+
+    model_field = getattr(models, model)._meta.get_field(field)
+    with pytest.raises(ValidationError) as refused:
+        model_field.clean(FORMULA, None)
+    assert refused.value.messages == ["不能以 = + - @ 开头：电子表格会把它当作公式执行。"]
+    assert model_field.clean("讲政治", None) == "讲政治"
