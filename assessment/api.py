@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +24,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api import ERROR, STATE_ERRORS, WRITE_ERRORS, error_schema
 from units.models import CoordinationGroup, UnitCategory
 from units.selectors import branches_visible_to, can_manage, scope_of, units_visible_to
 from units.workflow import TransitionNotAllowed
@@ -52,13 +52,21 @@ from .services import submissions as submission_service
 
 # --- errors -------------------------------------------------------------------------------
 
+NOT_GIVEN = object()
+
 
 class Locked(exceptions.APIException):
-    """The period or the item is in a state that does not allow the change."""
+    """The period or the item is in a state that does not allow the change; where the answer
+    is documented with ``current``, the item as it is now (null when it does not exist)."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "locked"
     default_detail = "当前状态不允许此操作。"
+
+    def __init__(self, detail=None, *, current=NOT_GIVEN):
+        super().__init__(detail)
+        if current is not NOT_GIVEN:
+            self.current = current
 
 
 class StateConflict(exceptions.APIException):
@@ -67,40 +75,7 @@ class StateConflict(exceptions.APIException):
     default_detail = "当前状态不允许此操作。"
 
 
-ERROR = inline_serializer(
-    "Error",
-    {
-        "error": inline_serializer(
-            "ErrorBody",
-            {
-                "status": serializers.IntegerField(),
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField()),
-            },
-        )
-    },
-)
-VERSION_CONFLICT = inline_serializer(
-    "VersionConflict",
-    {
-        "error": inline_serializer(
-            "VersionConflictBody",
-            {
-                "status": serializers.IntegerField(),
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField()),
-                "current": s.SubmissionSerializer(),
-            },
-        )
-    },
-)
-WRITE_ERRORS = {
-    400: OpenApiResponse(ERROR, description="数据有误（字段错误见 fields）"),
-    403: OpenApiResponse(ERROR, description="无权执行此操作（领导、只读令牌）"),
-    404: OpenApiResponse(ERROR, description="对象不存在或不在您的范围内"),
-}
+VERSION_CONFLICT = error_schema("VersionConflict", current=s.SubmissionSerializer(allow_null=True))
 SUBMISSION_WRITE_ERRORS = {
     **WRITE_ERRORS,
     409: OpenApiResponse(
@@ -109,7 +84,6 @@ SUBMISSION_WRITE_ERRORS = {
         "code=locked：节点未开放或此项不可修改",
     ),
 }
-STATE_ERRORS = {**WRITE_ERRORS, 409: OpenApiResponse(ERROR, description="当前状态不允许此操作")}
 
 
 def version_conflict(exc, request) -> Response:
@@ -128,10 +102,16 @@ def version_conflict(exc, request) -> Response:
     )
 
 
-def submission_error(exc):
-    """Map a refused submission/review action to the API's error shape."""
+def submission_error(exc, request=None, submission=NOT_GIVEN):
+    """Map a refused submission/review action to the API's error shape; the item it was
+    refused on (or None) becomes the 409's ``current``."""
     if isinstance(exc, submission_service.PeriodLocked | submission_service.NotEditable):
-        return Locked(str(exc))
+        if submission is NOT_GIVEN:
+            return Locked(str(exc))
+        current = None
+        if submission is not None:
+            current = s.SubmissionSerializer(submission, context={"request": request}).data
+        return Locked(str(exc), current=current)
     if isinstance(exc, submission_service.InvalidNumber):
         return exceptions.ValidationError({exc.field: [str(exc)]})
     return exceptions.ValidationError(str(exc))
@@ -390,7 +370,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         response = FileResponse(
             handle,
             as_attachment=True,
-            filename=evidence.original_name,
+            filename=evidence_service.name_for_type(evidence.original_name, evidence.content_type),
             content_type=evidence.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
@@ -488,7 +468,12 @@ class SubmissionViewSet(
         except submission_service.VersionConflict:
             raise
         except submission_service.SubmissionError as exc:
-            raise submission_error(exc) from exc
+            current = (
+                self.get_queryset()
+                .filter(period=period, branch=branch, indicator=indicator)
+                .first()
+            )
+            raise submission_error(exc, request, current) from exc
 
     def create(self, request, *args, **kwargs):
         body = s.DraftCreateSerializer(data=request.data, context={"request": request})
@@ -579,7 +564,7 @@ class SubmissionViewSet(
         except submission_service.VersionConflict as exc:
             return version_conflict(exc, request)
         except submission_service.SubmissionError as exc:
-            raise submission_error(exc) from exc
+            raise submission_error(exc, request, submission) from exc
         return self._respond(saved)
 
     @extend_schema(
@@ -634,13 +619,13 @@ class SubmissionViewSet(
         except submission_service.VersionConflict as exc:
             return version_conflict(exc, request)
         except submission_service.SubmissionError as exc:
-            raise submission_error(exc) from exc
+            raise submission_error(exc, request, submission) from exc
         return self._respond(saved)
 
     @extend_schema(
         summary="对此项发表意见（单位管理员、机关工委），记入此项记录",
         request=s.CommentSerializer,
-        responses={201: s.SubmissionEventSerializer, **WRITE_ERRORS},
+        responses={201: s.SubmissionEventSerializer, **SUBMISSION_WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
@@ -654,7 +639,7 @@ class SubmissionViewSet(
                 submission, by=request.user, text=body.validated_data["text"]
             )
         except submission_service.SubmissionError as exc:
-            raise submission_error(exc) from exc
+            raise submission_error(exc, request, submission) from exc
         return Response(s.SubmissionEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.SubmissionEventSerializer(many=True))
@@ -722,7 +707,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         except submission_service.VersionConflict as exc:
             return version_conflict(exc, request)
         except submission_service.SubmissionError as exc:
-            raise submission_error(exc) from exc
+            raise submission_error(exc, request, submission) from exc
         submission = submission_selectors.submission_detail(request.user, submission.pk).get()
         return Response(s.SubmissionSerializer(submission).data)
 

@@ -214,13 +214,20 @@ def reset() -> None:
         ScoreSnapshot,
         Submission,
     )
-    from feedback.models import Appeal, FollowUpCase, PublishedFigure
+    from feedback.models import Appeal, FollowUpCase, PublishedFigure, SurveyImport
     from reports.models import ReportJob
     from units.models import Branch, Unit
 
     for model in (ReportJob, PeriodScore, ScoreSnapshot, Submission):
         model.objects.all().delete()
-    for model in (Rectification, NegativeListEntry, Appeal, FollowUpCase, PublishedFigure):
+    for model in (
+        Rectification,
+        NegativeListEntry,
+        Appeal,
+        FollowUpCase,
+        PublishedFigure,
+        SurveyImport,
+    ):
         model.objects.all().delete()
     Period.objects.update(system=None)
     for model in (Period, Rating, Cycle, Branch, Unit):

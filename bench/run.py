@@ -195,6 +195,17 @@ def run_all(
         yield skipped("loadtest.rating_form", "not requested (--no-loadtest)")
 
 
+def run_import(scale: float, *, import_rows: int = 10_000, log=print):
+    """Only the survey import figure, on a dataset built once at `scale`."""
+    from bench import dataset
+    from bench.figures import imports
+
+    log(f"building the dataset at scale {scale:.3g} …")
+    ds = dataset.build(scale, log=log)
+    log("import …")
+    yield from imports.import_figures(ds, rows=import_rows)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Province-scale benchmarks (issue 9).")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = province scale")
@@ -205,6 +216,11 @@ def main(argv=None):
     parser.add_argument("--no-celery", action="store_true")
     parser.add_argument("--requests", type=int, default=30, help="requests per page")
     parser.add_argument("--pdfs", type=int, default=6, help="scorecards to time")
+    parser.add_argument(
+        "--only",
+        choices=["import"],
+        help="build the dataset once at --scale and take only these figures",
+    )
     args = parser.parse_args(argv)
 
     if args.fresh:
@@ -222,22 +238,28 @@ def main(argv=None):
 
     with path.open("w") as out:
         out.write(json.dumps(lines[0], ensure_ascii=False) + "\n")
-        for line in run_all(
-            args.scale,
-            growth=not args.no_growth,
-            naive=not args.no_naive,
-            loadtest=not args.no_loadtest,
-            celery=not args.no_celery,
-            page_requests=args.requests,
-            pdfs=args.pdfs,
-            log=log,
-        ):
+        figures = (
+            run_import(args.scale, log=log)
+            if args.only == "import"
+            else run_all(
+                args.scale,
+                growth=not args.no_growth,
+                naive=not args.no_naive,
+                loadtest=not args.no_loadtest,
+                celery=not args.no_celery,
+                page_requests=args.requests,
+                pdfs=args.pdfs,
+                log=log,
+            )
+        )
+        for line in figures:
             text = json.dumps(line, ensure_ascii=False, default=str)
             print(text, flush=True)
             out.write(text + "\n")
             out.flush()
             lines.append(line)
-    (RESULTS / "latest.jsonl").write_text(path.read_text())
+    if args.only is None:  # latest.jsonl holds a whole run's figures
+        (RESULTS / "latest.jsonl").write_text(path.read_text())
     missed = [x["name"] for x in lines if x.get("met") is False]
     log(f"done in {time.perf_counter() - started:.0f} s; results in {path}")
     if missed:

@@ -36,3 +36,19 @@ class TrustedProxyMiddleware:
             if len(forwarded) >= self.count:
                 request.META["REMOTE_ADDR"] = forwarded[-self.count]
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Pages for a signed-in user, the API and exports are not kept by the browser's or a
+    shared cache: a later user of the same computer must not find them in its history."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        private = request.path.startswith("/api/") or (user is not None and user.is_authenticated)
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -37,5 +37,8 @@ if settings.BENCH_BARE_VIEW:  # benchmarks only, never in production (docs/perfo
 
     urlpatterns += bench_urlpatterns
 
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
 admin.site.site_header = _("模范机关创建管理平台")
 admin.site.site_title = _("模范机关创建管理平台")

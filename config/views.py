@@ -4,10 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from assessment.selectors import rectification as rectification_selectors
 from assessment.selectors import review as review_selectors
 from assessment.selectors import submissions as submission_selectors
+from config import api
+from feedback import selectors as feedback_selectors
 from units import selectors as unit_selectors
 from units.models import Branch
 
@@ -25,6 +28,10 @@ def home(request):
     }
     period = submission_selectors.open_periods().first()
     context["period"] = period
+    if scope.sees_everything or scope.is_unit_admin:
+        context["calendar_missing_years"] = feedback_selectors.provisional_deadline_years(
+            request.user
+        )
     if scope.sees_everything:
         template = "home/committee.html"
         if period is not None:
@@ -61,3 +68,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request, exception):
+    if request.path.startswith("/api/"):
+        return api.not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api.server_error(request)
+    return defaults.server_error(request)

@@ -12,6 +12,7 @@ from .models import (
     Rating,
     RatingDimension,
 )
+from .services.cases import settle_provisional_deadlines
 
 
 @admin.register(CalendarDay)
@@ -26,6 +27,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.source = "manual"
         super().save_model(request, obj, form, change)
+        settle_provisional_deadlines()
 
 
 @admin.register(EvaluatorWeight)

@@ -3,13 +3,14 @@ through the same service), ratings and follow-up cases for staff, scoped as on t
 
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.api import ERROR
 from units.workflow import TransitionNotAllowed
 
 from . import selectors
@@ -20,20 +21,6 @@ from .services import abuse
 from .services import cases as case_services
 from .services.ratings import RatingInput, submit_public_rating
 
-ERROR = inline_serializer(
-    "FeedbackError",
-    {
-        "error": inline_serializer(
-            "FeedbackErrorBody",
-            {
-                "status": serializers.IntegerField(),
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField()),
-            },
-        )
-    },
-)
 ERRORS = {
     400: OpenApiResponse(ERROR, description="数据有误"),
     403: OpenApiResponse(ERROR, description="无权执行此操作"),

@@ -7,4 +7,4 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("群众评议")
 
     def ready(self):
-        from . import auditlog_registry  # noqa: F401
+        from . import auditlog_registry, checks  # noqa: F401

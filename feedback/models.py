@@ -254,6 +254,26 @@ class ContactViewLog(models.Model):
         return f"{self.viewer_id} {self.rating_id} {self.viewed_at}"
 
 
+class SurveyImport(models.Model):
+    """A third-party survey file imported once: the same rows imported again add nothing."""
+
+    digest = models.CharField(_("内容摘要"), max_length=64, unique=True)
+    batch = models.CharField(_("批次"), max_length=60)
+    rows = models.PositiveIntegerField(_("评价条数"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("第三方评价导入")
+        verbose_name_plural = _("第三方评价导入")
+
+    def __str__(self):
+        return self.batch
+
+
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday week: a statutory holiday or a make-up workday."""
 
@@ -293,6 +313,9 @@ class FollowUpCase(models.Model):
     opened_on = models.DateField(_("立案日期"))
     reply_due = models.DateField(_("答复期限"))
     rectify_due = models.DateField(_("整改期限"))
+    # Counted into a year the holiday table does not know (weekends only): settled when the
+    # year is filled in (feedback.services.cases.settle_provisional_deadlines).
+    deadlines_provisional = models.BooleanField(_("期限暂定"), default=False)
     reply = models.TextField(_("答复内容"), max_length=2000, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     fix = models.TextField(_("整改情况"), max_length=2000, blank=True)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from import_export.results import RowResult
@@ -11,6 +12,7 @@ from units.bulk import insert_rows, prepared
 from units.models import Unit
 from units.resources import LookupResource, LookupWidget
 
+from .dates import received_on_problem
 from .models import LEVEL_SCORES, Channel, EvaluatorKind, Level, Rating
 
 SURVEY_HEADERS = ["单位标识", "评价等级", "评价主体", "评价日期", "意见建议"]
@@ -46,18 +48,25 @@ class LabelChoiceWidget(widgets.Widget):
 
 
 class StrictDateWidget(widgets.Widget):
+    def __init__(self, today=None):
+        super().__init__()
+        self.today = today  # set per import (SurveyRatingResource): no clock read per row
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = str(value or "").strip()
-        try:
-            return datetime.date.fromisoformat(text.replace("/", "-"))
-        except ValueError as exc:
-            raise ValueError(
-                _("“评价日期”应为日期，例如 2026-09-30，实际为“%(value)s”。") % {"value": text}
-            ) from exc
+            value = value.date()
+        elif not isinstance(value, datetime.date):
+            text = str(value or "").strip()
+            try:
+                value = datetime.date.fromisoformat(text.replace("/", "-"))
+            except ValueError as exc:
+                raise ValueError(
+                    _("“评价日期”应为日期，例如 2026-09-30，实际为“%(value)s”。") % {"value": text}
+                ) from exc
+        problem = received_on_problem(value, self.today or timezone.localdate())
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class RatingRowResult(RowResult):
@@ -99,6 +108,7 @@ class SurveyRatingResource(LookupResource):
     def __init__(self, *, batch="", user=None, **kwargs):
         super().__init__(**kwargs)
         self.batch = batch[:60]
+        self.fields["received_on"].widget = StrictDateWidget(today=timezone.localdate())
         self.user = user
         self.bad_ratings = []  # their follow-up cases are opened once every row is stored
 

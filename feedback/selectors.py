@@ -34,6 +34,7 @@ from .models import (
     Moderation,
     Rating,
 )
+from .workdays import calendar_years
 
 # How long pages may show a satisfaction figure before it is aggregated again (see
 # satisfaction(cached=True)).
@@ -65,6 +66,17 @@ def cases_visible_to(user) -> QuerySet[FollowUpCase]:
     if not may_use_feedback(user):
         return FollowUpCase.objects.none()
     return FollowUpCase.objects.filter(_unit_filter(user))
+
+
+def provisional_deadline_years(user) -> list[int]:
+    """The years the holiday table lacks that deadlines of this user's cases fall in: until
+    they are filled in, those deadlines are counted on weekends only."""
+    cases = cases_visible_to(user).filter(deadlines_provisional=True)
+    if not cases.exists():
+        return []
+    years = {day.year for day in cases.dates("rectify_due", "year")}
+    years |= {day.year for day in cases.dates("opened_on", "year")}
+    return sorted(years - calendar_years())
 
 
 def appeals_visible_to(user) -> QuerySet[Appeal]:

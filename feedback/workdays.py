@@ -12,6 +12,29 @@ def exceptions_between(start: datetime.date, end: datetime.date) -> dict:
     )
 
 
+def calendar_years() -> set[int]:
+    """The years the holiday table knows (every year has holidays, so any row counts)."""
+    return {day.year for day in CalendarDay.objects.dates("date", "year")}
+
+
+# The State Council announces next year's holidays in autumn; from this day on a missing
+# next year is worth a warning.
+WARN_FROM = (11, 1)
+
+
+def next_year_missing(today: datetime.date, known: set[int]) -> int | None:
+    """Next year, when it is past 1 November and the calendar does not know it yet."""
+    if (today.month, today.day) >= WARN_FROM and today.year + 1 not in known:
+        return today.year + 1
+    return None
+
+
+def uncovered_years(start: datetime.date, end: datetime.date, known: set[int]) -> list[int]:
+    """The years from start to end the calendar does not know: a deadline counted across
+    them counts their holidays as working days, so it is only provisional."""
+    return [year for year in range(start.year, end.year + 1) if year not in known]
+
+
 def is_working_day(day: datetime.date, exceptions: dict) -> bool:
     kind = exceptions.get(day)
     if kind == CalendarDay.Kind.HOLIDAY:

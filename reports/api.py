@@ -13,7 +13,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from assessment.api import ERROR, WRITE_ERRORS
+from config.api import ERROR, WRITE_ERRORS
 
 from . import selectors, services
 from . import serializers as s

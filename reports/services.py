@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -375,6 +376,10 @@ def _store(name, content: bytes):
         storage.delete(saved)
 
 
+# A "/" in a unit's short name would cut the name a browser saves the download under.
+UNSAFE_IN_FILENAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
 def download_name(job, ext) -> str:
     period = builders.period_ref(job.period)
     if job.branch_id:
@@ -389,7 +394,7 @@ def download_name(job, ext) -> str:
         Kind.SCORECARD_BATCH: _("全部单位考核得分报告"),
         Kind.FEEDBACK_BATCH: _("全部支部反馈单"),
     }.get(job.kind, job.get_kind_display())
-    return f"{period.label}-{target}{label}.{ext}"
+    return UNSAFE_IN_FILENAME.sub("_", f"{period.label}-{target}{label}") + f".{ext}"
 
 
 # --- fan-out ------------------------------------------------------------------------------
@@ -460,7 +465,7 @@ def run_part(part_id) -> str:
             .update(
                 status=ReportPart.Status.DONE,
                 file=name,
-                filename=f"{label}.pdf",
+                filename=UNSAFE_IN_FILENAME.sub("_", label) + ".pdf",
                 error="",
                 finished_at=timezone.now(),
             )

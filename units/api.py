@@ -1,8 +1,11 @@
 """Organisation endpoints. Reading follows the web's scoping; only committee staff write."""
 
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.filters import OrderingFilter, SearchFilter
+
+from config.api import DELETE_ERRORS, WRITE_ERRORS
 
 from . import selectors
 from .authentication import ReadOnlyTokenPermission
@@ -13,6 +16,17 @@ from .serializers import (
     UnitCategorySerializer,
     UnitSerializer,
 )
+
+
+def writes(serializer):
+    """The documented answers of the writes; deleting a record still in use is refused with
+    409 and the records that use it."""
+    return extend_schema_view(
+        create=extend_schema(responses={201: serializer, **WRITE_ERRORS}),
+        update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
+        partial_update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
+        destroy=extend_schema(responses={204: None, **DELETE_ERRORS}),
+    )
 
 
 class CommitteeWritesOnly(permissions.BasePermission):
@@ -32,6 +46,7 @@ class BranchFilter(filters.FilterSet):
         fields = ["unit", "active"]
 
 
+@writes(UnitCategorySerializer)
 class UnitCategoryViewSet(viewsets.ModelViewSet):
     serializer_class = UnitCategorySerializer
     permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, CommitteeWritesOnly]
@@ -41,11 +56,13 @@ class UnitCategoryViewSet(viewsets.ModelViewSet):
     queryset = UnitCategory.objects.all()
 
 
+@writes(CoordinationGroupSerializer)
 class CoordinationGroupViewSet(UnitCategoryViewSet):
     serializer_class = CoordinationGroupSerializer
     queryset = CoordinationGroup.objects.all()
 
 
+@writes(UnitSerializer)
 class UnitViewSet(viewsets.ModelViewSet):
     serializer_class = UnitSerializer
     permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, CommitteeWritesOnly]
@@ -59,6 +76,7 @@ class UnitViewSet(viewsets.ModelViewSet):
         return selectors.units_visible_to(self.request.user)
 
 
+@writes(BranchSerializer)
 class BranchViewSet(viewsets.ModelViewSet):
     serializer_class = BranchSerializer
     permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, CommitteeWritesOnly]

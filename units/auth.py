@@ -12,3 +12,9 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_address(request) -> str:
+    """The lock-out's client address: the peer, or the address TrustedProxyMiddleware took
+    from X-Forwarded-For when proxies are configured; never a header the client chose."""
+    return request.META.get("REMOTE_ADDR", "")

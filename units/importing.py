@@ -7,7 +7,6 @@ the spreadsheet, and nothing written unless every row is good.
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -17,20 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
+from openpyxl.utils import get_column_letter
+
+from .export_safety import looks_like_formula, restore
 
 FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "@")
-_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
-
-
-def looks_like_formula(value) -> bool:
-    """= + @ start a formula in spreadsheet programs; so does - unless a plain number."""
-    if not isinstance(value, str):
-        return False
-    return value.startswith(FORMULA_PREFIXES) or (
-        value.startswith("-") and not _NUMBER.match(value)
-    )
 
 
 class ImportFileError(Exception):
@@ -49,6 +40,8 @@ class ImportOutcome:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    # The earlier import of the same content, when this one added nothing because of it.
+    repeat_of: object = None
 
     @property
     def ok(self):
@@ -66,14 +59,7 @@ def read_dataset(uploaded_file, *, required_headers=()) -> tablib.Dataset:
         raise ImportFileError(_("文件超过 10 MB，请拆分后再导入。"))
     raw = uploaded_file.read()
     try:
-        if suffix == ".csv":
-            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-            if len(rows) - 1 > settings.IMPORT_MAX_ROWS:  # the same cap as for .xlsx
-                raise _too_many_rows(len(rows) - 1)
-        else:
-            rows = _xlsx_rows(raw)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("CSV 文件须为 UTF-8 编码。")) from exc
+        rows = _csv_rows(raw) if suffix == ".csv" else _xlsx_rows(raw)
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -84,48 +70,83 @@ def read_dataset(uploaded_file, *, required_headers=()) -> tablib.Dataset:
     missing = [h for h in required_headers if h not in headers]
     if missing:
         raise ImportFileError(_("缺少必需的列：%(cols)s。") % {"cols": "、".join(missing)})
-    body = [_pad(row, len(headers)) for row in rows[1:] if any(v not in (None, "") for v in row)]
-    dataset = tablib.Dataset(*body, headers=headers)
-    return dataset
+    body = [_pad(row, len(headers)) for row in rows[1:]]
+    return tablib.Dataset(*body, headers=headers)
+
+
+def _blank(row) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def decode_csv(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 — what a Chinese spreadsheet program saves
+    as "CSV" by default (a superset of GBK and GB2312)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _(
+                "无法识别 CSV 文件的编码。请在 Excel 或 WPS 中打开后选择“另存为”，"
+                "保存类型选“CSV UTF-8（逗号分隔）”，或直接保存为 .xlsx 后再导入。"
+            )
+        ) from exc
+
+
+def _csv_rows(raw: bytes) -> list[list]:
+    """The header and the non-blank rows: blank lines do not count toward the limit."""
+    rows = []
+    for row in csv.reader(io.StringIO(decode_csv(raw))):
+        if rows and _blank(row):
+            continue
+        rows.append(row)
+        if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+            raise _too_many_rows()
+    return rows
 
 
 def _xlsx_rows(raw: bytes) -> list[list]:
-    """Read the first sheet as values, refusing formulas and oversized sheets up front."""
+    """The first sheet's header and non-blank rows as values, refusing formulas.
+
+    Rows that are only formatted (a sheet a library or an office suite wrote with thousands
+    of styled empty rows) are skipped and do not count toward the limit. Values, not cells,
+    are read (a third faster): a formula's value is its ``=…`` text in a workbook read
+    without cached results."""
     book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     try:
-        sheet = book.worksheets[0]
-        if (sheet.max_row or 0) - 1 > settings.IMPORT_MAX_ROWS:
-            raise _too_many_rows(sheet.max_row - 1)
         rows = []
         formulas = []
-        for line, row in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for cell in row:
-                if cell.data_type == "f":
-                    formulas.append((line, cell.coordinate))
-                values.append(cell.value)
-            rows.append(values)
-            if line - 1 > settings.IMPORT_MAX_ROWS:
-                raise _too_many_rows(line - 1)
+        for line, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            if rows and _blank(row):
+                continue
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    formulas.append(f"{get_column_letter(column)}{line}")
+            rows.append(row)
+            if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+                raise _too_many_rows()
         if formulas:
-            cells = "、".join(coordinate for _line, coordinate in formulas[:10])
             raise ImportFileError(
-                _("文件含有公式（%(cells)s），请将公式转换为数值后再导入。") % {"cells": cells}
+                _("文件含有公式（%(cells)s），请将公式转换为数值后再导入。")
+                % {"cells": "、".join(formulas[:10])}
             )
         return rows
     finally:
         book.close()
 
 
-def _too_many_rows(count):
+def _too_many_rows():
     return ImportFileError(
-        _("文件有 %(rows)d 行，超过单次导入上限 %(max)d 行。")
-        % {"rows": count, "max": settings.IMPORT_MAX_ROWS}
+        _("文件的数据行超过单次导入上限 %(max)d 行，请拆分后再导入。")
+        % {"max": settings.IMPORT_MAX_ROWS}
     )
 
 
 def _pad(row, width):
-    values = ["" if v is None else v for v in row[:width]]
+    values = ["" if v is None else restore(v) for v in row[:width]]
     return values + [""] * (width - len(values))
 
 

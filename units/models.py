@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .validators import count_limit, reject_formula
+
 # Health signals from the seeds (002 §二(五)).
 BRANCH_MEMBER_LIMIT = 100
 PARTY_STAFF_MIN_RATIO = Decimal("0.01")
@@ -28,9 +30,11 @@ class User(AbstractUser):
 
 
 class UnitCategory(models.Model):
-    name = models.CharField(_("名称"), max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True, validators=[reject_formula])
     code = models.SlugField(_("代码"), max_length=30, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
+    description = models.CharField(
+        _("说明"), max_length=200, blank=True, validators=[reject_formula]
+    )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -43,8 +47,10 @@ class UnitCategory(models.Model):
 
 
 class CoordinationGroup(models.Model):
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True, validators=[reject_formula])
+    description = models.CharField(
+        _("说明"), max_length=200, blank=True, validators=[reject_formula]
+    )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -57,8 +63,8 @@ class CoordinationGroup(models.Model):
 
 
 class Unit(models.Model):
-    name = models.CharField(_("单位名称"), max_length=100, unique=True)
-    short_name = models.CharField(_("简称"), max_length=30)
+    name = models.CharField(_("单位名称"), max_length=100, unique=True, validators=[reject_formula])
+    short_name = models.CharField(_("简称"), max_length=30, validators=[reject_formula])
     slug = models.SlugField(_("标识"), max_length=50, unique=True)
     category = models.ForeignKey(
         UnitCategory, on_delete=models.PROTECT, related_name="units", verbose_name=_("分类")
@@ -71,8 +77,10 @@ class Unit(models.Model):
         related_name="units",
         verbose_name=_("协作组"),
     )
-    headcount = models.PositiveIntegerField(_("在编人数"), default=0)
-    party_affairs_staff = models.PositiveIntegerField(_("党务干部人数"), default=0)
+    headcount = models.PositiveIntegerField(_("在编人数"), default=0, validators=[count_limit])
+    party_affairs_staff = models.PositiveIntegerField(
+        _("党务干部人数"), default=0, validators=[count_limit]
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -106,9 +114,11 @@ class Branch(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="branches", verbose_name=_("所属单位")
     )
-    name = models.CharField(_("支部名称"), max_length=100)
-    secretary_name = models.CharField(_("支部书记"), max_length=50, blank=True)
-    member_count = models.PositiveIntegerField(_("党员人数"), default=0)
+    name = models.CharField(_("支部名称"), max_length=100, validators=[reject_formula])
+    secretary_name = models.CharField(
+        _("支部书记"), max_length=50, blank=True, validators=[reject_formula]
+    )
+    member_count = models.PositiveIntegerField(_("党员人数"), default=0, validators=[count_limit])
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

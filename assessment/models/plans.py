@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from units.models import UnitCategory
+from units.validators import reject_formula
 
 
 class Phase(models.TextChoices):
@@ -37,7 +38,7 @@ class Goal(models.TextChoices):
 class Cycle(models.Model):
     """A three-year action plan (三年行动计划)."""
 
-    title = models.CharField(_("名称"), max_length=100)
+    title = models.CharField(_("名称"), max_length=100, validators=[reject_formula])
     start_year = models.PositiveSmallIntegerField(_("起始年份"), unique=True)
     goals = models.TextField(_("总体目标"), blank=True)
     previous = models.OneToOneField(
@@ -313,7 +314,7 @@ class Indicator(models.Model):
         verbose_name=_("上级"),
     )
     code = models.CharField(_("编码"), max_length=20)
-    name = models.CharField(_("名称"), max_length=200)
+    name = models.CharField(_("名称"), max_length=200, validators=[reject_formula])
     description = models.TextField(_("说明"), blank=True)
     evidence_guide = models.TextField(_("佐证材料要求"), blank=True)
     standard = models.CharField(_("六实标准"), max_length=20, choices=Standard.choices, blank=True)

@@ -88,6 +88,20 @@ def safe_name(name: str) -> str:
     return name
 
 
+# Extensions that may stand for each stored type besides the one it is stored under.
+EXTENSION_ALIASES = {"jpg": {"jpg", "jpeg"}}
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """The name with an extension that matches the checked type: an HTML page behind a
+    ``%PDF-`` header is a PDF to us, so it is offered as ``….pdf``, never as ``….html``."""
+    ext = ALLOWED_TYPES.get(content_type)
+    if ext is None or _extension(name) in EXTENSION_ALIASES.get(ext, {ext}):
+        return name
+    stem, dot, _old = name.rpartition(".")
+    return f"{stem if dot and stem else name}.{ext}"
+
+
 def _extension(name: str) -> str:
     _stem, dot, ext = name.rpartition(".")
     return ext.lower() if dot else ""
@@ -155,7 +169,8 @@ def check_upload(upload) -> tuple[str, str]:
         )
     if upload.size == 0:
         raise EvidenceRejected(_("“%(name)s”是空文件。") % {"name": name})
-    return name, detect_type(upload, name)
+    content_type = detect_type(upload, name)
+    return name_for_type(name, content_type), content_type
 
 
 def _sha256(upload) -> str:

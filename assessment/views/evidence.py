@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from ..selectors.submissions import evidence_visible_to
-from ..services.evidence import INLINE_TYPES
+from ..services.evidence import INLINE_TYPES, name_for_type
 
 
 @login_required
@@ -19,7 +19,7 @@ def evidence_file(request, pk):
     response = FileResponse(
         handle,
         as_attachment=not inline,
-        filename=evidence.original_name,
+        filename=name_for_type(evidence.original_name, evidence.content_type),
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

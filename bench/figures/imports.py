@@ -48,7 +48,10 @@ def openpyxl_read(content: bytes) -> int:
     return count
 
 
-def import_figures(ds, rows: int = 10_000) -> list[dict]:
+def import_figures(ds, rows: int = 10_000, repeats: int = 3) -> list[dict]:
+    """The best of `repeats` runs for the import and for its baseline alike, each run on a
+    different file (the same rows imported again would add nothing): on a shared machine
+    one run of either can be slowed by a neighbour."""
     name = "import.survey_xlsx"
     try:
         from feedback.services.importing import import_survey
@@ -60,25 +63,29 @@ def import_figures(ds, rows: int = 10_000) -> list[dict]:
     from units.models import Unit, User
 
     slugs = list(Unit.objects.order_by("pk").values_list("slug", flat=True))
-    content = survey_xlsx(slugs, rows)
     user = User.objects.get(username=ds.committee)
-    openpyxl_read(content)  # warm
-    start = time.perf_counter()
-    read = openpyxl_read(content)
-    floor = time.perf_counter() - start
-    before = Rating.objects.count()
-    upload = SimpleUploadedFile(
-        "survey.xlsx",
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    start = time.perf_counter()
-    outcome = import_survey(upload, batch="基准测试批次", user=user)
-    seconds = time.perf_counter() - start
-    stored = Rating.objects.count() - before
-    ok = getattr(outcome, "ok", None)
-    if stored != rows:
-        return [skipped(name, f"import stored {stored} of {rows} rows (ok={ok}): see the outcome")]
+    floor = seconds = float("inf")
+    for run in range(repeats):
+        content = survey_xlsx(slugs, rows, seed=9 + run)
+        openpyxl_read(content)  # warm
+        start = time.perf_counter()
+        read = openpyxl_read(content)
+        floor = min(floor, time.perf_counter() - start)
+        before = Rating.objects.count()
+        upload = SimpleUploadedFile(
+            "survey.xlsx",
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        start = time.perf_counter()
+        outcome = import_survey(upload, batch=f"基准测试批次{run + 1}", user=user)
+        seconds = min(seconds, time.perf_counter() - start)
+        stored = Rating.objects.count() - before
+        ok = getattr(outcome, "ok", None)
+        if stored != rows:
+            return [
+                skipped(name, f"import stored {stored} of {rows} rows (ok={ok}): see the outcome")
+            ]
     return [
         figure(
             name,
@@ -92,5 +99,6 @@ def import_figures(ds, rows: int = 10_000) -> list[dict]:
             rows_read_by_openpyxl=read - 1,
             rows_per_s=round(rows / seconds),
             ratings_stored=stored,
+            runs=repeats,
         )
     ]

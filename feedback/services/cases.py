@@ -17,7 +17,13 @@ from ..models import (
     FollowUpCase,
     Rating,
 )
-from ..workdays import add_working_days, exceptions_between, horizon
+from ..workdays import (
+    add_working_days,
+    calendar_years,
+    exceptions_between,
+    horizon,
+    uncovered_years,
+)
 
 Status = FollowUpCase.Status
 
@@ -25,12 +31,14 @@ Status = FollowUpCase.Status
 def open_case(rating: Rating, *, opened_on=None) -> FollowUpCase:
     """Every 不满意/非常不满意 opens a case with deadlines counted in working days."""
     opened_on = opened_on or rating.received_on
+    rectify_due = add_working_days(opened_on, settings.FEEDBACK_RECTIFY_WORKING_DAYS)
     case = FollowUpCase.objects.create(
         rating=rating,
         unit_id=rating.unit_id,
         opened_on=opened_on,
         reply_due=add_working_days(opened_on, settings.FEEDBACK_REPLY_WORKING_DAYS),
-        rectify_due=add_working_days(opened_on, settings.FEEDBACK_RECTIFY_WORKING_DAYS),
+        rectify_due=rectify_due,
+        deadlines_provisional=bool(uncovered_years(opened_on, rectify_due, calendar_years())),
     )
     CaseLog.objects.create(case=case, from_status="", to_status=Status.OPEN, note=_("差评自动立案"))
     return case
@@ -46,21 +54,47 @@ def open_cases(ratings: list[Rating]) -> list[FollowUpCase]:
     first = min(rating.received_on for rating in ratings)
     last = max(rating.received_on for rating in ratings)
     exceptions = exceptions_between(first, horizon(last, max(reply_days, rectify_days)))
-    cases = FollowUpCase.objects.bulk_create(
-        FollowUpCase(
-            rating=rating,
-            unit_id=rating.unit_id,
-            opened_on=rating.received_on,
-            reply_due=add_working_days(rating.received_on, reply_days, exceptions),
-            rectify_due=add_working_days(rating.received_on, rectify_days, exceptions),
+    known = calendar_years()
+    cases = []
+    for rating in ratings:
+        rectify_due = add_working_days(rating.received_on, rectify_days, exceptions)
+        cases.append(
+            FollowUpCase(
+                rating=rating,
+                unit_id=rating.unit_id,
+                opened_on=rating.received_on,
+                reply_due=add_working_days(rating.received_on, reply_days, exceptions),
+                rectify_due=rectify_due,
+                deadlines_provisional=bool(uncovered_years(rating.received_on, rectify_due, known)),
+            )
         )
-        for rating in ratings
-    )
+    cases = FollowUpCase.objects.bulk_create(cases)
     note = _("差评自动立案")
     CaseLog.objects.bulk_create(
         CaseLog(case=case, from_status="", to_status=Status.OPEN, note=note) for case in cases
     )
     return cases
+
+
+@transaction.atomic
+def settle_provisional_deadlines() -> int:
+    """Count again the deadlines of provisional cases whose years the calendar now knows
+    (after an upgrade of the holiday package, or staff entered the year in the admin);
+    returns how many cases were settled."""
+    known = calendar_years()
+    settled = []
+    reply_days = settings.FEEDBACK_REPLY_WORKING_DAYS
+    rectify_days = settings.FEEDBACK_RECTIFY_WORKING_DAYS
+    for case in FollowUpCase.objects.select_for_update().filter(deadlines_provisional=True):
+        rectify_due = add_working_days(case.opened_on, rectify_days)
+        if uncovered_years(case.opened_on, rectify_due, known):
+            continue
+        case.reply_due = add_working_days(case.opened_on, reply_days)
+        case.rectify_due = rectify_due
+        case.deadlines_provisional = False
+        settled.append(case)
+    FollowUpCase.objects.bulk_update(settled, ["reply_due", "rectify_due", "deadlines_provisional"])
+    return len(settled)
 
 
 def _may_handle(user, case) -> bool:

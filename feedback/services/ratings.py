@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from units.selectors import scope_of
 
 from .. import privacy
+from ..dates import received_on_problem
 from ..models import (
     LEVEL_SCORES,
     Channel,
@@ -71,12 +72,20 @@ def submit_public_rating(data: RatingInput, *, address: str) -> Rating:
         return _store(data, source=source, entered_by=None)
 
 
+class RatingRefused(ValueError):
+    """The rating cannot be stored as given; the message says why."""
+
+
 def record_offline_rating(data: RatingInput, *, user) -> Rating:
     """A rating received by letter, box, phone, visit, supervisor or survey, entered by staff."""
     if not scope_of(user).committee:
         raise PermissionDenied
     if data.channel == Channel.ONLINE:
         raise ValueError("offline entry needs an offline channel")
+    if data.received_on is not None:
+        problem = received_on_problem(data.received_on, timezone.localdate())
+        if problem:
+            raise RatingRefused(problem)
     return _store(data, source="", entered_by=user)
 
 

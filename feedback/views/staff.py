@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,27 +143,31 @@ def rating_new(request):
         form = OfflineRatingForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            rating = rating_services.record_offline_rating(
-                rating_services.RatingInput(
-                    unit=data["unit"],
-                    level=data["level"],
-                    comment=data["comment"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    contact_consent=bool(data["contact_name"] or data["contact_phone"]),
-                    channel=data["channel"],
-                    evaluator_kind=data["evaluator_kind"],
-                    received_on=data["received_on"],
-                ),
-                user=request.user,
-            )
-            msg = _("已录入，回执号 %(code)s。") % {"code": rating.receipt}
-            if rating.is_bad:
-                msg += _("这是差评，已为单位立案回访，答复期限 %(due)s。") % {
-                    "due": rating.case.reply_due
-                }
-            messages.success(request, msg)
-            return redirect("feedback:rating_new")
+            try:
+                rating = rating_services.record_offline_rating(
+                    rating_services.RatingInput(
+                        unit=data["unit"],
+                        level=data["level"],
+                        comment=data["comment"],
+                        contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"],
+                        contact_consent=bool(data["contact_name"] or data["contact_phone"]),
+                        channel=data["channel"],
+                        evaluator_kind=data["evaluator_kind"],
+                        received_on=data["received_on"],
+                    ),
+                    user=request.user,
+                )
+            except rating_services.RatingRefused as exc:
+                form.add_error("received_on", str(exc))
+            else:
+                msg = _("已录入，回执号 %(code)s。") % {"code": rating.receipt}
+                if rating.is_bad:
+                    msg += _("这是差评，已为单位立案回访，答复期限 %(due)s。") % {
+                        "due": rating.case.reply_due
+                    }
+                messages.success(request, msg)
+                return redirect("feedback:rating_new")
     else:
         form = OfflineRatingForm(
             initial={"received_on": timezone.localdate(), "channel": Channel.LETTER}
@@ -185,6 +190,23 @@ def survey_import(request):
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
+                if outcome.repeat_of is not None:
+                    messages.info(
+                        request,
+                        _(
+                            "该文件的内容已于 %(when)s 导入（批次“%(batch)s”，%(n)d 条），"
+                            "本次未新增任何评价，也未新开回访。"
+                        )
+                        % {
+                            "when": date_format(
+                                timezone.localtime(outcome.repeat_of.imported_at),
+                                "Y-m-d H:i",
+                            ),
+                            "batch": outcome.repeat_of.batch,
+                            "n": outcome.repeat_of.rows,
+                        },
+                    )
+                    return redirect("feedback:rating_list")
                 if outcome.ok:
                     messages.success(
                         request,
@@ -253,6 +275,7 @@ def case_list(request):
             "today": timezone.localdate(),
             "reply_days": settings.FEEDBACK_REPLY_WORKING_DAYS,
             "rectify_days": settings.FEEDBACK_RECTIFY_WORKING_DAYS,
+            "calendar_missing_years": selectors.provisional_deadline_years(request.user),
         },
     )
 

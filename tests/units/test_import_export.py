@@ -100,7 +100,7 @@ def test_formula_text_in_csv_is_refused_with_its_line(staff):
 def test_too_many_rows_are_refused_before_importing(staff, settings):
     settings.IMPORT_MAX_ROWS = 10
     response = upload(staff, "units", "u.xlsx", xlsx_bytes(UNIT_HEADERS, unit_rows(11)))
-    assert "文件有 11 行，超过单次导入上限 10 行" in response.content.decode()
+    assert "文件的数据行超过单次导入上限 10 行" in response.content.decode()
 
 
 def test_unknown_extension_is_refused(staff):
