@@ -192,6 +192,18 @@ def test_case_moves_reply_fix_close(unit_admin, committee, as_user, ratings):
     assert closed.json()["status"] == "closed"
 
 
+def test_unit_limited_committee_token_cannot_close(
+    world, unit_admin, committee, as_user, with_token, ratings
+):
+    case = ratings["a_bad"].case
+    admin = as_user(unit_admin)
+    admin.post(f"/api/v1/cases/{case.pk}/reply/", {"text": "已答复。"})
+    admin.post(f"/api/v1/cases/{case.pk}/fix/", {"text": "已增设引导员。"})
+    limited = with_token(committee, unit=world["unit_a"])
+    assert limited.post(f"/api/v1/cases/{case.pk}/close/", {}).status_code == 403
+    assert FollowUpCase.objects.get(pk=case.pk).status == FollowUpCase.Status.RECTIFIED
+
+
 def test_fix_before_reply_is_a_409(unit_admin, as_user, ratings):
     case = ratings["a_bad"].case
     response = as_user(unit_admin).post(f"/api/v1/cases/{case.pk}/fix/", {"text": "x"})
