@@ -7,7 +7,6 @@ read-only tokens read only.
 """
 
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -25,6 +24,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.api import ERROR, STATE_ERRORS, WRITE_ERRORS, error_schema
+from units.downloads import private_file
 from units.models import CoordinationGroup, UnitCategory
 from units.selectors import branches_visible_to, can_manage, scope_of, units_visible_to
 from units.workflow import TransitionNotAllowed
@@ -363,19 +363,11 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return private_file(
+            evidence.file,
             filename=evidence_service.name_for_type(evidence.original_name, evidence.content_type),
             content_type=evidence.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 # --- submissions --------------------------------------------------------------------------

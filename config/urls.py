@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import PasswordChangeForm
+from units import views as units_views
 
 from . import views
 
@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        units_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -49,6 +49,25 @@ def may_use_feedback(user) -> bool:
     return scope.sees_everything or scope.is_unit_admin
 
 
+def may_handle_case(user, case) -> bool:
+    """Reply, record the fix, see the contact, appeal: the unit's administrators and committee."""
+    return scope_of(user).handles_unit(case.unit_id)
+
+
+def may_act_for_rating(user, rating) -> bool:
+    return scope_of(user).handles_unit(rating.unit_id)
+
+
+def may_close_case(user, case) -> bool:
+    """Verifying and closing a case, and deciding appeals, is the committee's alone."""
+    return scope_of(user).acts_as_committee
+
+
+def may_moderate(user) -> bool:
+    """Entering offline ratings and moderating flagged ones: the committee, unnarrowed."""
+    return scope_of(user).acts_as_committee
+
+
 def _unit_filter(user, field="unit_id"):
     scope = scope_of(user)
     if scope.sees_everything:

@@ -5,7 +5,7 @@ the job; reports.selectors decides who sees (and downloads) which job.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import ERROR, WRITE_ERRORS
+from units.downloads import private_file
 
 from . import selectors, services
 from . import serializers as s
@@ -91,17 +92,9 @@ class ReportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         job = self.get_object()
         if job.status != ReportJob.Status.DONE or not job.file:
             raise Http404
-        try:
-            handle = job.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
         ext = job.file.name.rsplit(".", 1)[-1]
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return private_file(
+            job.file,
             filename=job.filename or f"report-{job.pk}.{ext}",
             content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -88,7 +88,7 @@ class ReportRequestError(Exception):
 def requestable_kinds(user) -> list:
     """Kinds this user may ask for. Leaders read reports and ask for none (read-only)."""
     scope = scope_of(user)
-    if scope.committee:
+    if scope.acts_as_committee:
         return list(Kind)
     kinds = []
     if scope.is_unit_admin:
@@ -113,7 +113,7 @@ def check_request(user, kind, period, unit=None, branch=None):
             raise ReportRequestError(_("请选择单位。"), "unit")
         if not units_visible_to(user).filter(pk=unit.pk).exists():
             raise ReportRequestError(_("只能为本人负责的单位生成报告。"), "unit")
-        if not scope_of(user).committee and period.status not in UNIT_RESULT_STATUSES:
+        if not scope_of(user).acts_as_committee and period.status not in UNIT_RESULT_STATUSES:
             raise ReportRequestError(_("考核节点截止后才能生成单位得分报告。"), "period")
     if scope == Scope.BRANCH:
         if branch is None:

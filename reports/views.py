@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from units.downloads import private_file
 
 from . import selectors, services
 from .forms import JobFilterForm, ReportRequestForm
@@ -116,16 +118,9 @@ def download(request, pk):
     )
     if not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     ext = job.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file(
+        job.file,
         filename=job.filename or f"report-{job.pk}.{ext}",
         content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
     )
-    response["Cache-Control"] = "private, no-store"  # scores: never in a shared cache
-    return response

@@ -8,4 +8,4 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         # audit registrations, the login signal, the OpenAPI extension
-        from . import auditlog_registry, decorators, schema  # noqa: F401
+        from . import auditlog_registry, auth, decorators, schema  # noqa: F401

@@ -1,6 +1,6 @@
 from django import forms
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import CoordinationGroup, UnitCategory
@@ -87,6 +87,23 @@ class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        if not password_entry_is_right(self.request, self.user, password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return password
+
+
+def password_entry_is_right(request, user, password) -> bool:
+    """Re-entry of the own password counts toward the login lock-out (per account and client)."""
+    return authenticate(request, username=user.get_username(), password=password) == user
+
 
 class ConfirmPasswordForm(StyledFormMixin, forms.Form):
     password = forms.CharField(
@@ -95,13 +112,14 @@ class ConfirmPasswordForm(StyledFormMixin, forms.Form):
         max_length=128,
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_entry_is_right(self.request, self.user, password):
             raise forms.ValidationError(_("密码不正确。"))
         return password
 

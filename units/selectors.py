@@ -24,6 +24,15 @@ class Scope:
         return (self.committee or self.leader) and self.only_unit_id is None
 
     @property
+    def acts_as_committee(self):
+        """Committee powers over every unit: never through a token limited to a unit or reading."""
+        return self.committee and self.only_unit_id is None and not self.read_only
+
+    def handles_unit(self, unit_id) -> bool:
+        """Whether this scope may act (not only read) on the unit's own business."""
+        return not self.read_only and (self.acts_as_committee or unit_id in self.unit_ids)
+
+    @property
     def is_unit_admin(self):
         return bool(self.unit_ids)
 
@@ -97,8 +106,7 @@ def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
 
 def can_manage(user) -> bool:
     """Committee staff change things; leaders read everything and change nothing."""
-    scope = scope_of(user)
-    return scope.committee and scope.only_unit_id is None and not scope.read_only
+    return scope_of(user).acts_as_committee
 
 
 def units_visible_to(user) -> QuerySet[Unit]:

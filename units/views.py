@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,7 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services, tokens
 from .decorators import mark_password_confirmed, recent_login_required
-from .forms import BranchFilterForm, ConfirmPasswordForm, ImportForm, TokenForm, UnitFilterForm
+from .forms import (
+    BranchFilterForm,
+    ConfirmPasswordForm,
+    ImportForm,
+    PasswordChangeForm,
+    TokenForm,
+    UnitFilterForm,
+)
 from .importing import ImportFileError
 from .models import ApiToken
 from .resources import RESOURCES
@@ -120,12 +128,21 @@ def export(request, kind, file_format):
     return response
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view; the form needs the request so wrong old passwords count toward lock-out."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 @login_required
 def confirm_password(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("home")
-    form = ConfirmPasswordForm(request.user, request.POST or None)
+    form = ConfirmPasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         mark_password_confirmed(request)
         return redirect(next_url)

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.selectors import scope_of
 from units.workflow import check_transition
 
+from .. import selectors
 from ..models import (
     APPEAL_TRANSITIONS,
     CASE_TRANSITIONS,
@@ -97,11 +97,6 @@ def settle_provisional_deadlines() -> int:
     return len(settled)
 
 
-def _may_handle(user, case) -> bool:
-    scope = scope_of(user)
-    return scope.committee or case.unit_id in scope.unit_ids
-
-
 def transition(case: FollowUpCase, target: str, *, user, note: str = "", **fields) -> FollowUpCase:
     """The only place a case changes state; writes the log row."""
     with transaction.atomic():
@@ -119,7 +114,7 @@ def transition(case: FollowUpCase, target: str, *, user, note: str = "", **field
 
 
 def reply(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
-    if not _may_handle(user, case):
+    if not selectors.may_handle_case(user, case):
         raise PermissionDenied
     return transition(
         case, Status.REPLIED, user=user, note=_("答复群众"), reply=text, replied_at=timezone.now()
@@ -127,7 +122,7 @@ def reply(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
 
 
 def record_fix(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
-    if not _may_handle(user, case):
+    if not selectors.may_handle_case(user, case):
         raise PermissionDenied
     return transition(
         case, Status.RECTIFIED, user=user, note=_("记录整改"), fix=text, rectified_at=timezone.now()
@@ -135,7 +130,7 @@ def record_fix(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
 
 
 def close(case: FollowUpCase, *, user, note: str = "") -> FollowUpCase:
-    if not scope_of(user).committee:
+    if not selectors.may_close_case(user, case):
         raise PermissionDenied
     return transition(case, Status.CLOSED, user=user, note=note or _("核实办结"))
 
@@ -146,8 +141,7 @@ def withdraw_if_open(case: FollowUpCase, *, user, note: str) -> None:
 
 
 def file_appeal(rating: Rating, *, user, reason: str, explanation: str) -> Appeal:
-    scope = scope_of(user)
-    if not (rating.unit_id in scope.unit_ids or scope.committee):
+    if not selectors.may_act_for_rating(user, rating):
         raise PermissionDenied
     if Appeal.objects.filter(rating=rating, status=Appeal.Status.PENDING).exists():
         raise ValueError(_("这条评价已有待裁定的申诉。"))
@@ -162,7 +156,7 @@ def file_appeal(rating: Rating, *, user, reason: str, explanation: str) -> Appea
 
 def decide_appeal(appeal: Appeal, *, user, upheld: bool, reason: str) -> Appeal:
     """Staff decide; an upheld appeal takes the rating out of the index, reason kept."""
-    if not scope_of(user).committee:
+    if not selectors.may_close_case(user, appeal):
         raise PermissionDenied
     if not reason.strip():
         raise ValueError(_("请填写裁定理由。"))

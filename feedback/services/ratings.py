@@ -9,9 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.selectors import scope_of
-
-from .. import privacy
+from .. import privacy, selectors
 from ..dates import received_on_problem
 from ..models import (
     LEVEL_SCORES,
@@ -78,7 +76,7 @@ class RatingRefused(ValueError):
 
 def record_offline_rating(data: RatingInput, *, user) -> Rating:
     """A rating received by letter, box, phone, visit, supervisor or survey, entered by staff."""
-    if not scope_of(user).committee:
+    if not selectors.may_moderate(user):
         raise PermissionDenied
     if data.channel == Channel.ONLINE:
         raise ValueError("offline entry needs an offline channel")
@@ -146,7 +144,7 @@ def _store_once(data: RatingInput, *, receipt: str, source: str, entered_by) -> 
 
 def moderate(rating: Rating, *, user, decision: str, reason: str) -> Rating:
     """Clear a flagged rating into the index or reject it; the reason is recorded."""
-    if not scope_of(user).committee:
+    if not selectors.may_moderate(user):
         raise PermissionDenied
     if decision not in (Moderation.CLEARED, Moderation.REJECTED):
         raise ValueError(decision)
@@ -168,8 +166,7 @@ def moderate(rating: Rating, *, user, decision: str, reason: str) -> Rating:
 
 def reveal_contact(rating: Rating, *, user) -> dict:
     """The citizen's full name and phone for the staff handling the follow-up; logged."""
-    scope = scope_of(user)
-    if not (scope.committee or rating.unit_id in scope.unit_ids):
+    if not selectors.may_act_for_rating(user, rating):
         raise PermissionDenied
     ContactViewLog.objects.create(rating=rating, viewer=user)
     return {

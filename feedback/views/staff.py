@@ -19,7 +19,7 @@ from units.decorators import recent_login_required
 from units.export_safety import neutralise_row
 from units.importing import ImportFileError
 from units.models import UnitCategory
-from units.selectors import can_manage, scope_of, units_visible_to
+from units.selectors import can_manage, units_visible_to
 from units.workflow import TransitionNotAllowed
 
 from .. import selectors
@@ -286,8 +286,7 @@ def case_detail(request, pk):
     case = get_object_or_404(
         selectors.cases_visible_to(request.user).select_related("unit", "rating"), pk=pk
     )
-    scope = scope_of(request.user)
-    handles = scope.committee or case.unit_id in scope.unit_ids
+    handles = selectors.may_handle_case(request.user, case)
     contact = None
     forms = {"reply": ReplyForm(), "fix": FixForm(), "close": CloseForm(), "appeal": AppealForm()}
     if request.method == "POST":
@@ -323,7 +322,7 @@ def case_detail(request, pk):
             "logs": case.logs.select_related("actor"),
             "appeals": case.rating.appeals.select_related("filed_by", "decided_by"),
             "handles": handles,
-            "is_committee": scope.committee,
+            "is_committee": selectors.may_close_case(request.user, case),
             "contact": contact,
             "forms": forms,
             "overdue": case.status == FollowUpCase.Status.OPEN and case.reply_due < today,

@@ -192,6 +192,18 @@ def test_case_moves_reply_fix_close(unit_admin, committee, as_user, ratings):
     assert closed.json()["status"] == "closed"
 
 
+def test_unit_limited_committee_token_cannot_close(
+    world, unit_admin, committee, as_user, with_token, ratings
+):
+    case = ratings["a_bad"].case
+    admin = as_user(unit_admin)
+    admin.post(f"/api/v1/cases/{case.pk}/reply/", {"text": "已答复。"})
+    admin.post(f"/api/v1/cases/{case.pk}/fix/", {"text": "已增设引导员。"})
+    limited = with_token(committee, unit=world["unit_a"])
+    assert limited.post(f"/api/v1/cases/{case.pk}/close/", {}).status_code == 403
+    assert FollowUpCase.objects.get(pk=case.pk).status == FollowUpCase.Status.RECTIFIED
+
+
 def test_fix_before_reply_is_a_409(unit_admin, as_user, ratings):
     case = ratings["a_bad"].case
     response = as_user(unit_admin).post(f"/api/v1/cases/{case.pk}/fix/", {"text": "x"})
@@ -203,3 +215,52 @@ def test_cases_filter_by_status(committee, as_user, ratings):
     client = as_user(committee)
     assert client.get("/api/v1/cases/", {"status": "open"}).json()["count"] == 2
     assert client.get("/api/v1/cases/", {"status": "closed"}).json()["count"] == 0
+
+
+# --- every door the same: the web page and the API reach one service, so they must agree ----
+
+DOOR_ACTIONS = {
+    # action: (status the case must be in, form data, status it moves to)
+    "reply": (FollowUpCase.Status.OPEN, {"text": "已答复。"}, FollowUpCase.Status.REPLIED),
+    "fix": (FollowUpCase.Status.REPLIED, {"text": "已整改。"}, FollowUpCase.Status.RECTIFIED),
+    "close": (FollowUpCase.Status.RECTIFIED, {"note": "属实"}, FollowUpCase.Status.CLOSED),
+}
+
+
+def _moved(case, start, target, knock):
+    FollowUpCase.objects.filter(pk=case.pk).update(status=start)
+    knock()
+    return FollowUpCase.objects.get(pk=case.pk).status == target
+
+
+@pytest.mark.parametrize("action", sorted(DOOR_ACTIONS))
+@pytest.mark.parametrize("actor", ["committee", "leader", "unit_admin", "secretary"])
+def test_web_and_api_agree_on_who_moves_a_case(request, client, as_user, ratings, actor, action):
+    user = request.getfixturevalue(actor)
+    case = ratings["a_bad"].case
+    start, data, target = DOOR_ACTIONS[action]
+    client.force_login(user)
+    by_web = _moved(
+        case,
+        start,
+        target,
+        lambda: client.post(f"/feedback/cases/{case.pk}/", {"action": action, **data}),
+    )
+    by_api = _moved(
+        case,
+        start,
+        target,
+        lambda: as_user(user).post(f"/api/v1/cases/{case.pk}/{action}/", data),
+    )
+    expected = {"committee": True, "unit_admin": action != "close"}.get(actor, False)
+    assert (by_web, by_api) == (expected, expected)
+
+
+@pytest.mark.parametrize("actor", ["committee", "leader", "unit_admin", "secretary"])
+def test_narrowed_tokens_close_no_case(request, world, with_token, ratings, actor):
+    user = request.getfixturevalue(actor)
+    case = ratings["a_bad"].case
+    FollowUpCase.objects.filter(pk=case.pk).update(status=FollowUpCase.Status.RECTIFIED)
+    for client in (with_token(user, read_only=True), with_token(user, unit=world["unit_a"])):
+        client.post(f"/api/v1/cases/{case.pk}/close/", {"note": "属实"})
+    assert FollowUpCase.objects.get(pk=case.pk).status == FollowUpCase.Status.RECTIFIED

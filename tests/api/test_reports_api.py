@@ -71,6 +71,16 @@ def test_read_only_committee_token_cannot_ask(committee, with_token, closed):
     assert ask(with_token(committee, read_only=True), closed, "bulletin").status_code == 403
 
 
+def test_unit_limited_committee_token_cannot_ask_for_a_bulletin(
+    world, committee, with_token, closed
+):
+    client = with_token(committee, unit=world["unit_a"])
+    response = ask(client, closed, "bulletin")
+    assert response.status_code == 403
+    assert response.json()["error"]["message"] == "您没有生成该类报告的权限。"
+    assert not ReportJob.objects.exists()
+
+
 def test_draft_period_is_refused(world, committee, as_user, period):
     Period.objects.filter(pk=period.pk).update(status=Period.Status.DRAFT)
     response = ask(as_user(committee), period, "bulletin_xlsx")

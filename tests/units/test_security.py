@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from auditlog.models import LogEntry
 
 from tests.helpers import confirm_password
 from units.decorators import SESSION_KEY
@@ -113,3 +114,36 @@ def test_templates_contain_no_inline_script():
         if re.search(r"\son(click|change|submit|load|input|keydown)=", text):
             offenders.append(str(path.relative_to(settings.BASE_DIR)))
     assert offenders == []
+
+
+def test_guessing_the_step_up_password_locks_the_account(client, committee):
+    client.force_login(committee)
+    for _ in range(5):
+        client.post("/accounts/confirm/", {"password": "wrong", "next": "/units/import/"})
+    response = client.post(
+        "/accounts/confirm/", {"password": "Test-pass-2026", "next": "/units/import/"}
+    )
+    assert response.status_code == 429
+    assert client.get("/units/import/").status_code == 302
+
+
+def test_guessing_the_old_password_locks_the_account(client, secretary):
+    client.force_login(secretary)
+    new = {"new_password1": "Neu-pass-2027!", "new_password2": "Neu-pass-2027!"}
+    for _ in range(5):
+        client.post("/accounts/password/", {"old_password": "nope", **new})
+    response = client.post("/accounts/password/", {"old_password": "Test-pass-2026", **new})
+    assert response.status_code == 429
+    secretary.refresh_from_db()
+    assert secretary.check_password("Test-pass-2026")
+
+
+def test_a_lock_out_is_in_the_audit_log(client, committee):
+    client.force_login(committee)
+    for _ in range(5):
+        client.post("/accounts/confirm/", {"password": "wrong"})
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert (entry.object_pk, entry.changes_dict["locked_out"][0]) == (
+        str(committee.pk),
+        "/accounts/confirm/",
+    )
