@@ -194,3 +194,12 @@ def test_queue_title_matches_the_nav_for_a_leader(client, leader, submitted):
     html = response.content.decode()
     assert "<h1>审核队列</h1>" in html
     assert "单位审核</h1>" not in html
+
+
+def test_submit_bar_leaves_once_everything_is_submitted(
+    client, world, secretary, period, submitted
+):
+    client.force_login(secretary)
+    body = client.get(f"/quarter/{period.pk}/{world['a1'].pk}/").content.decode()
+    assert "submit-bar" not in body
+    assert "项草稿或退回待改" not in body
