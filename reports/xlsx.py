@@ -17,21 +17,25 @@ NUMBER = "0.00"
 PERCENT = "0.0"
 
 
-def _sheet(book, title, headers, rows, number_formats=None, widths=None):
+def _sheet(book, title, caption, headers, rows, number_formats=None, widths=None):
+    """Row 1 names the period and whether the figures are published, so a copied or renamed
+    file still says what it holds; row 2 is the header."""
     sheet = book.create_sheet(title)
+    sheet.append([caption])
+    sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(headers)
-    for cell in sheet[1]:
+    for cell in sheet[2]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
         sheet.append(neutralise_row(row))  # formula injection
     for column, fmt in (number_formats or {}).items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+        for (cell,) in sheet.iter_rows(min_row=3, min_col=column, max_col=column):
             cell.number_format = fmt
     for index, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3"
     return sheet
 
 
@@ -40,7 +44,16 @@ def _num(value):
     return None if value is None else float(value)
 
 
+def caption(b: Bulletin) -> str:
+    # The bulletin is always computed from the live scores, never from a frozen publication.
+    return (
+        f"{_('考核结果通报')} · {b.period.label}（{b.period.status_label}） · "
+        f"{_('实时计算 · 未发布')}"
+    )
+
+
 def bulletin_xlsx(b: Bulletin) -> bytes:
+    title = caption(b)
     book = Workbook()
     book.remove(book.active)
     headers = [
@@ -71,6 +84,7 @@ def bulletin_xlsx(b: Bulletin) -> bytes:
     _sheet(
         book,
         _("综合排名"),
+        title,
         headers,
         rows,
         formats,
@@ -79,6 +93,7 @@ def bulletin_xlsx(b: Bulletin) -> bytes:
     _sheet(
         book,
         _("负面清单"),
+        title,
         [_("单位"), _("处理"), _("扣分"), _("事由")],
         [[x.unit, x.effect, _num(x.points), x.reason] for x in b.negative_list],
         {3: NUMBER},
@@ -87,6 +102,7 @@ def bulletin_xlsx(b: Bulletin) -> bytes:
     _sheet(
         book,
         _("整改情况"),
+        title,
         [
             _("单位"),
             _("下发"),

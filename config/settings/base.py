@@ -326,5 +326,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # The in-memory broker of the embedded mode has no host name; kombu says so each time.
         "kombu.connection": {"level": "ERROR"},
+        # Embedded mode runs tasks inline: "Task …[uuid] succeeded" lines would only bury the
+        # dev server's and load_demo's output. A real worker keeps them.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }

@@ -185,3 +185,21 @@ def test_history_shows_every_change_with_before_and_after(
     client.force_login(secretary)
     body = client.get(f"/quarter/{period.pk}/{world['a1'].pk}/items/{items['graded'].pk}/")
     assert "评档</span>：C → A" in body.content.decode()
+
+
+def test_queue_title_matches_the_nav_for_a_leader(client, leader, submitted):
+    # The leader may not score, but sees every unit: the nav calls the page 审核队列.
+    client.force_login(leader)
+    response = client.get("/review/")
+    html = response.content.decode()
+    assert "<h1>审核队列</h1>" in html
+    assert "单位审核</h1>" not in html
+
+
+def test_submit_bar_leaves_once_everything_is_submitted(
+    client, world, secretary, period, submitted
+):
+    client.force_login(secretary)
+    body = client.get(f"/quarter/{period.pk}/{world['a1'].pk}/").content.decode()
+    assert "submit-bar" not in body
+    assert "项草稿或退回待改" not in body

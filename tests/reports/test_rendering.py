@@ -79,16 +79,28 @@ def test_bulletin_pdf_ranks_every_unit(scored, tmp_path):
 def test_bulletin_xlsx_keeps_numbers_as_numbers(scored):
     book = load_workbook(io.BytesIO(services.render_bulletin_xlsx(scored["period"])))
     sheet = book["综合排名"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[2]]
     assert header[:6] == ["排名", "分类排名", "单位", "分类", "总分", "等次"]
-    first = [c.value for c in sheet[2]]
+    first = [c.value for c in sheet[3]]
     assert first[0] == 1 and first[2] == "省甲厅"
     assert first[4] == 510 and isinstance(first[4], int | float)  # a number, not text
-    assert sheet["E2"].data_type == "n"
+    assert sheet["E3"].data_type == "n"
     assert first[6:12] == [85.0] * 6
-    second = [c.value for c in sheet[3]]
+    second = [c.value for c in sheet[4]]
     assert second[-1] == pytest.approx(33.3)
-    assert book["负面清单"]["C2"].value == 2.0
+    assert book["负面清单"]["C3"].value == 2.0
+
+
+def test_bulletin_xlsx_title_row_names_the_period_and_its_status(scored):
+    period = scored["period"]
+    book = load_workbook(io.BytesIO(services.render_bulletin_xlsx(period)))
+    expected = (
+        f"考核结果通报 · {period.plan.year}年{period.get_kind_display()}"
+        f"（{period.get_status_display()}） · 实时计算 · 未发布"
+    )
+    for name in ("综合排名", "负面清单", "整改情况"):
+        assert book[name]["A1"].value == expected
+        assert book[name].freeze_panes == "A3"
 
 
 def test_feedback_sheet_pdf_shows_the_return_reason(scored, tmp_path):
