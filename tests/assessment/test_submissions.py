@@ -121,9 +121,7 @@ def mixed_quarter(world, secretary, committee, period, items, dimension):
     }
 
 
-def test_walk_visits_exactly_the_unfinished_items_in_the_lists_order(
-    world, period, mixed_quarter
-):
+def test_walk_visits_exactly_the_unfinished_items_in_the_lists_order(world, period, mixed_quarter):
     branch = world["a1"]
     listed = [row.item.code for row in board(period, branch).rows]
     assert listed == ["B2", "B4", "B3", "B1", "B5"]
@@ -131,9 +129,7 @@ def test_walk_visits_exactly_the_unfinished_items_in_the_lists_order(
     while current is not None:
         walk = item_walk(period, branch, current)
         visited.append((current.code, walk.position, walk.total))
-        current = next(
-            (i for i in mixed_quarter.values() if i.pk == walk.next_unfinished), None
-        )
+        current = next((i for i in mixed_quarter.values() if i.pk == walk.next_unfinished), None)
     assert visited == [("B2", 1, 5), ("B4", 2, 5), ("B3", 3, 5), ("B1", 4, 5), ("B5", 5, 5)]
     assert item_walk(period, branch, mixed_quarter["B4"]).next_unfinished == (
         mixed_quarter["B3"].pk
