@@ -261,3 +261,21 @@ def test_only_the_branch_secretary_may_write_its_evidence(
         item_url(period, world["a1"], items["graded"]), {"narrative": "x", "version": "0"}
     )
     assert response.status_code == 403
+
+
+def test_board_self_score_column_keeps_the_self_score_after_acceptance(
+    client, world, secretary, committee, period, items
+):
+    from assessment.services.review import accept
+
+    fill(
+        period, world["a1"], items["graded"], secretary, narrative="已落实", self_score=Decimal("9")
+    )
+    submit_branch(period, world["a1"], by=secretary)
+    submission = Submission.objects.get(indicator=items["graded"])
+    accept(submission, by=committee, read_version=submission.version, grade="C")
+    client.force_login(secretary)
+    html = client.get(f"/quarter/{period.pk}/{world['a1'].pk}/").content.decode()
+    row = html[html.index("B1 “三会一课”制度落实") :].split("</tr>")[0]
+    assert '<td class="num">9</td>' in row
+    assert "审核得分 6" in row
