@@ -34,6 +34,7 @@ from units.workflow import TransitionNotAllowed
 
 from ..models import AnnualPlan, Cycle, Period, Standard
 from ..selectors import home
+from ..selectors import rectification as rectification_selectors
 from ..selectors import scores as selectors
 from ..services import scoring
 from . import score_charts as charts
@@ -407,8 +408,6 @@ def _quarters(plan):
 
 
 def _staff_dashboard(request, period, scope):
-    from ..selectors import rectification as rectification_selectors
-
     category, group = _filters(request)
     plan = period.plan
     units = units_visible_to(request.user).filter(active=True)
@@ -485,8 +484,6 @@ def _staff_dashboard(request, period, scope):
 def _unit_dashboard(request, period, scope):
     """A unit administrator's unit against all units, its category and its group: ranks,
     the quarters and the 六实 standards against the category's average, its branches."""
-    from ..selectors import rectification as rectification_selectors
-
     unit = (
         units_visible_to(request.user)
         .filter(active=True, pk__in=scope.unit_ids)
