@@ -169,6 +169,14 @@ def results(request, pk):
     figures = publication.figures.select_related("unit", "unit__category").order_by(
         "unit__category__sort_order", "-score", "unit__name"
     )
+    figures = list(figures)
     return render(
-        request, "feedback/public/results.html", {"publication": publication, "figures": figures}
+        request,
+        "feedback/public/results.html",
+        {
+            "publication": publication,
+            "figures": figures,
+            "insufficient": sum(1 for f in figures if not f.sufficient),
+            "min_sample": settings.FEEDBACK_MIN_SAMPLE,
+        },
     )

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             plans_demo.load()
             evidence_demo.load()
             feedback_demo.load()
+            feedback_demo.load_survey()
+            feedback_demo.publish_results()
             scores_demo.load()  # last: scores every plan from the answers above
         if quiet:
             return
