@@ -84,6 +84,12 @@ def _problems(page, path, *, axe):
     )
     if overflow > 0:
         found.append(f"scrolls sideways by {overflow}px")
+    clipped = page.evaluate(
+        "[...document.querySelectorAll('.queue-who')]"
+        ".filter(e => e.scrollWidth > e.clientWidth).map(e => e.innerText)"
+    )
+    if clipped:  # two items of one indicator differ only by the branch's name
+        found.append(f"clipped branch names {clipped[:2]}")
     if page.errors:
         found.append(f"console {page.errors[:2]}")
         page.errors.clear()
