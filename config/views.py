@@ -6,11 +6,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from assessment.selectors import home as home_selectors
 from assessment.selectors import rectification as rectification_selectors
 from assessment.selectors import review as review_selectors
+from assessment.selectors import scores as score_selectors
 from assessment.selectors import submissions as submission_selectors
 from config import api
 from feedback import selectors as feedback_selectors
+from feedback.selectors import case_stats
 from units import selectors as unit_selectors
 from units.models import Branch
 
@@ -40,16 +43,19 @@ def home(request):
         context["rectification"] = rectification_selectors.rate(
             rectification_selectors.rectifications_visible_to(request.user)
         )
+        context["cases"] = case_stats(request.user)
     elif scope.is_unit_admin:
         template = "home/unit_admin.html"
+        branches = Branch.objects.filter(unit_id__in=scope.unit_ids)
         if period is not None:
-            context["branch_progress"] = submission_selectors.branch_progress(
-                period, Branch.objects.filter(unit_id__in=scope.unit_ids)
-            )
-        context["awaiting_check"] = review_selectors.awaiting_count(request.user, period)
-        context["rectification"] = rectification_selectors.rate(
-            rectification_selectors.rectifications_visible_to(request.user)
-        )
+            context["branch_progress"] = submission_selectors.branch_progress(period, branches)
+        context["due"] = home_selectors.due_for_unit_admin(request.user, period, branches)
+        context["awaiting_check"] = context["due"].awaiting_check
+        scored = score_selectors.default_period()
+        unit = context["units"][0] if context["units"] else None
+        if scored is not None and unit is not None:
+            context["scored_period"] = scored
+            context["standing"] = home_selectors.unit_standing(scored, unit)
     elif scope.is_secretary:
         template = "home/secretary.html"
         if period is not None:

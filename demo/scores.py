@@ -89,6 +89,8 @@ def _fill(period, staff, branches, units):
     targets = [(b.unit, b, Indicator.Level.BRANCH) for b in branches] + [
         (u, None, Indicator.Level.UNIT) for u in units
     ]
+    # Earlier years roll their own answers (the 2026 ones stay as they were).
+    round_key = period.kind if period.plan.year == YEAR else f"{period.plan.year}{period.kind}"
     for unit, branch, level in targets:
         key = (unit.category_id, level)
         if key not in asked:
@@ -97,13 +99,13 @@ def _fill(period, staff, branches, units):
         for item in asked[key]:
             if (item.pk, unit.pk, branch.pk if branch else None) in present:
                 continue  # answered already (e.g. by the evidence demo)
-            value, grade, score = _answer(item, who, period.kind)
+            value, grade, score = _answer(item, who, round_key)
             gap = (
                 Decimal(0)
                 if _roll("self", item.code, who) < Decimal("0.6")
                 else (item.max_score * Decimal("0.1")).quantize(CENT)
             )
-            late = _roll("late", item.code, who, period.kind) < Decimal("0.06")
+            late = _roll("late", item.code, who, round_key) < Decimal("0.06")
             rows.append(
                 Submission(
                     period=period,
@@ -169,5 +171,15 @@ def load():
         status__in=[Period.Status.DRAFT, Period.Status.OPEN]
     ):
         _fill(period, staff, branches, units)
+    load_earlier_years(staff, branches, units)
     for each in AnnualPlan.objects.order_by("year"):
         engine.recompute_plan(each)
+
+
+def load_earlier_years(staff, branches, units):
+    """Reviewed answers for every period of the cycle's earlier years (all published), so
+    that the three-year results and the model-agency candidates have three years."""
+    for period in Period.objects.filter(
+        plan__year__lt=YEAR, status__in=[Period.Status.CLOSED, Period.Status.PUBLISHED]
+    ).select_related("plan"):
+        _fill(period, staff, branches, units)

@@ -15,6 +15,8 @@ from .plans import items_for
 
 DONE = {Submission.Status.SUBMITTED, Submission.Status.UNIT_CHECKED, Submission.Status.ACCEPTED}
 NOT_STARTED = "not_started"
+# What 「保存并填下一项」 still has to visit: the secretary's unfinished work.
+UNFINISHED = {NOT_STARTED, Submission.Status.DRAFT, Submission.Status.RETURNED}
 STATUS_BADGES = {
     NOT_STARTED: "badge-muted",
     Submission.Status.DRAFT: "badge-info",
@@ -113,6 +115,11 @@ class Board:
         return round(100 * self.done / self.total) if self.total else 0
 
     @property
+    def rows(self) -> list[BoardRow]:
+        """Every row in the order the list shows them."""
+        return [row for rows in self.groups.values() for row in rows]
+
+    @property
     def ready_to_submit(self):
         return self.counts.get(Submission.Status.DRAFT, 0) + self.counts.get(
             Submission.Status.RETURNED, 0
@@ -148,6 +155,33 @@ def board(period, branch) -> Board:
         )
     )
     return result
+
+
+@dataclass
+class ItemWalk:
+    """Where an item sits in the branch's list: its neighbours, its position, and the next
+    item still to be done, all in the order the list shows them."""
+
+    previous: int | None
+    following: int | None
+    next_unfinished: int | None
+    position: int
+    total: int
+
+
+def item_walk(period, branch, indicator) -> ItemWalk:
+    rows = board(period, branch).rows
+    ids = [row.item.pk for row in rows]
+    index = ids.index(indicator.pk)
+    return ItemWalk(
+        previous=ids[index - 1] if index > 0 else None,
+        following=ids[index + 1] if index + 1 < len(ids) else None,
+        next_unfinished=next(
+            (row.item.pk for row in rows[index + 1 :] if row.status in UNFINISHED), None
+        ),
+        position=index + 1,
+        total=len(ids),
+    )
 
 
 def previous_answers(period, branch, indicator, limit=4) -> list:

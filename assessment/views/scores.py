@@ -8,7 +8,6 @@ Publishing and corrections are committee actions behind a recent password entry.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -36,6 +35,8 @@ from units.workflow import TransitionNotAllowed
 
 from ..models import AnnualPlan, Cycle, Period, Standard
 from ..scoring import engine
+from ..selectors import home
+from ..selectors import rectification as rectification_selectors
 from ..selectors import scores as selectors
 from ..services import periods as period_service
 from . import score_charts as charts
@@ -382,9 +383,12 @@ def dashboard(request):
     context = {"period": period, "periods": _period_choices(), "data": {"charts": {}}}
     if period is None:
         return render(request, "assessment/scores/dashboard.html", context)
-    if scope.sees_everything or scope.is_unit_admin:
+    if scope.sees_everything:
         context.update(_staff_dashboard(request, period, scope))
-        context["mode"] = "staff" if scope.sees_everything else "unit"
+        context["mode"] = "staff"
+    elif scope.is_unit_admin:
+        context.update(_unit_dashboard(request, period, scope))
+        context["mode"] = "unit"
     else:
         context.update(_secretary_dashboard(request, period))
         context["mode"] = "branch"
@@ -397,8 +401,6 @@ def _quarters(plan):
 
 
 def _staff_dashboard(request, period, scope):
-    from ..selectors import rectification as rectification_selectors
-
     category, group = _filters(request)
     plan = period.plan
     units = units_visible_to(request.user).filter(active=True)
@@ -408,13 +410,16 @@ def _staff_dashboard(request, period, scope):
         units = units.filter(group_id=group)
     unit_ids = list(units.values_list("pk", flat=True))
     rows = selectors.period_ranking(period, unit_ids=unit_ids)
+    # Every card speaks of the period in the header; the one open for reporting, if it is
+    # another, is a link away.
     open_period = (
         Period.objects.filter(status=Period.Status.OPEN)
+        .exclude(pk=period.pk)
         .select_related("plan")
         .order_by("-opens_on")
         .first()
     )
-    progress_period = open_period or period
+    progress_period = period
     progress = selectors.completeness(progress_period, unit_ids=unit_ids)
     quarters = _quarters(plan)
     by_period = selectors.unit_totals(quarters, unit_ids=unit_ids)
@@ -451,6 +456,7 @@ def _staff_dashboard(request, period, scope):
         "branch_rows": branch_rows,
         "progress": progress,
         "progress_period": progress_period,
+        "open_period": open_period,
         "buckets": buckets,
         "grade_counts": selectors.grade_counts(rows),
         "quarters": quarters,
@@ -464,6 +470,58 @@ def _staff_dashboard(request, period, scope):
         "category": category,
         "group": group,
         "standards": [label for _c, label in Standard.choices],
+        "data": data,
+    }
+
+
+def _unit_dashboard(request, period, scope):
+    """A unit administrator's unit against all units, its category and its group: ranks,
+    the quarters and the 六实 standards against the category's average, its branches."""
+    unit = (
+        units_visible_to(request.user)
+        .filter(active=True, pk__in=scope.unit_ids)
+        .select_related("category", "group")
+        .order_by("name")
+        .first()
+    )
+    if unit is None:
+        raise Http404
+    plan = period.plan
+    standing = home.unit_standing(period, unit)
+    progress = selectors.completeness(period, unit_ids=[unit.pk])
+    trend = home.unit_trend_against_category(home.finished_quarters(plan), unit)
+    standards = home.unit_standards_against_category(period, unit)
+    notices = rectification_selectors.rectifications_visible_to(request.user).filter(plan=plan)
+    data = {"charts": {}}
+    if progress.branches:
+        data["charts"]["progress"] = charts.progress_chart(progress.branches)
+    category_average = _("%(category)s平均") % {"category": unit.category.name}
+    if standing is not None:
+        data["charts"]["radar"] = charts.radar_chart(
+            [
+                (unit.short_name, [float(line.own or 0) for line in standards]),
+                (category_average, [float(line.category or 0) for line in standards]),
+            ]
+        )
+    if any(line.own is not None for line in trend):
+        data["charts"]["trend"] = charts.trend_chart(
+            [line.label for line in trend],
+            [
+                (unit.short_name, [line.own for line in trend]),
+                (category_average, [line.category for line in trend]),
+            ],
+        )
+    return {
+        "unit": unit,
+        "standing": standing,
+        "progress": progress,
+        "progress_period": period,
+        "unit_trend": trend,
+        "unit_standards": standards,
+        "category_average": category_average,
+        "rectification": rectification_selectors.rate(notices),
+        "satisfaction": _satisfaction(plan, [unit.pk]),
+        "branch_rows": selectors.branch_scores(period, unit=unit),
         "data": data,
     }
 
@@ -485,46 +543,43 @@ def _satisfaction(plan, unit_ids):
 
 
 def _secretary_dashboard(request, period):
+    """The secretary's branch against its unit's branches and its category's branches."""
     branch_ids = _visible_branch_ids(request.user) or []
     branch = Branch.objects.select_related("unit", "unit__category").filter(pk__in=branch_ids)
     branch = branch.order_by("unit__name", "name").first()
     if branch is None:
         raise Http404
-    plan = period.plan
-    # The branch is compared with the branches of its category only: read only those.
-    category = branch.unit.category_id
-    peers = selectors.rows_for([period], branches=True, category=category)[period.pk][1]
-    mine = next((r for r in peers if r.branch_id == branch.pk), None)
-    average = _average_percents(peers)
-    quarters = _quarters(plan)
-    data_by_period = selectors.rows_for(quarters, branches=True, category=category)
-    own_line, avg_line = [], []
-    for quarter in quarters:
-        rows = data_by_period[quarter.pk][1]
-        own = next((r for r in rows if r.branch_id == branch.pk), None)
-        same = [r.rate for r in rows]
-        own_line.append(own.rate if own else None)
-        avg_line.append(rounded(sum(same, Decimal(0)) / len(same)) if same else None)
+    mine = next(iter(selectors.branch_scores(period, branch_ids=[branch.pk])), None)
+    standards = home.branch_standards_against_unit_and_category(period, branch)
+    trend = home.branch_trend_against_unit_and_category(home.finished_quarters(period.plan), branch)
     progress = selectors.completeness(period, unit_ids=[branch.unit_id])
     mine_progress = next((b for b in progress.branches if b.branch_id == branch.pk), None)
+    unit_average = _("%(unit)s各支部平均") % {"unit": branch.unit.short_name}
+    category_average = _("同类支部平均")
     data = {"charts": {}}
-    standards = [label for _c, label in Standard.choices]
-    own_percents = charts.standard_percents(mine) if mine else [0] * len(standards)
     if mine:
         data["charts"]["radar"] = charts.radar_chart(
-            [(branch.name, own_percents), (_("同类支部平均"), average)]
+            [
+                (branch.name, [float(line.own or 0) for line in standards]),
+                (unit_average, [float(line.unit or 0) for line in standards]),
+                (category_average, [float(line.category or 0) for line in standards]),
+            ]
         )
-    labels = [q.get_kind_display() for q in quarters]
-    if any(v is not None for v in own_line):
+    if any(line.own is not None for line in trend):
         data["charts"]["trend"] = charts.trend_chart(
-            labels, [(branch.name, own_line), (_("同类支部平均"), avg_line)]
+            [line.label for line in trend],
+            [
+                (branch.name, [line.own for line in trend]),
+                (unit_average, [line.unit for line in trend]),
+                (category_average, [line.category for line in trend]),
+            ],
         )
     return {
         "branch": branch,
         "mine": mine,
-        "peer_count": len(peers),
-        "standard_compare": list(zip(standards, own_percents, average, strict=True)),
-        "branch_trend": list(zip(labels, own_line, avg_line, strict=True)),
+        "standard_compare": standards,
+        "branch_trend": trend,
+        "unit_average": unit_average,
         "mine_progress": mine_progress,
         "data": data,
     }

@@ -103,14 +103,6 @@ def _item_form(request, period, branch, indicator, submission, data=None, files=
     )
 
 
-def _neighbours(period, branch, indicator):
-    ids = list(selectors.period_items(period, branch.unit.category).values_list("pk", flat=True))
-    index = ids.index(indicator.pk)
-    previous = ids[index - 1] if index > 0 else None
-    following = ids[index + 1] if index + 1 < len(ids) else None
-    return previous, following, index + 1, len(ids)
-
-
 @login_required
 def item(request, period_pk, branch_pk, indicator_pk):
     period, branch = _context(request, period_pk, branch_pk)
@@ -131,16 +123,18 @@ def item(request, period_pk, branch_pk, indicator_pk):
         if form.is_valid():
             saved = _save_item(request, form, period, branch, indicator)
             if saved is not None:
-                previous, following, _pos, _total = _neighbours(period, branch, indicator)
-                if "save_next" in request.POST and following:
-                    return redirect("quarter_item", period.pk, branch.pk, following)
+                # Forward through the list to the next item still to do (not started,
+                # draft or returned); past the last one, back to the list.
+                upcoming = selectors.item_walk(period, branch, indicator).next_unfinished
+                if "save_next" in request.POST and upcoming:
+                    return redirect("quarter_item", period.pk, branch.pk, upcoming)
                 if "save_next" in request.POST:
                     return redirect("quarter", period.pk, branch.pk)
                 return redirect("quarter_item", period.pk, branch.pk, indicator.pk)
             submission = Submission.objects.filter(
                 period=period, branch=branch, indicator=indicator
             ).first()
-    previous, following, position, total = _neighbours(period, branch, indicator)
+    walk = selectors.item_walk(period, branch, indicator)
     editable = (
         may_edit
         and period.status == Period.Status.OPEN
@@ -162,10 +156,11 @@ def item(request, period_pk, branch_pk, indicator_pk):
             "previous_answers": selectors.previous_answers(period, branch, indicator),
             "history": selectors.history(submission) if submission else [],
             "evidence": list(submission.evidence.all()) if submission else [],
-            "prev_item": previous,
-            "next_item": following,
-            "position": position,
-            "total": total,
+            "prev_item": walk.previous,
+            "next_item": walk.following,
+            "next_unfinished": walk.next_unfinished,
+            "position": walk.position,
+            "total": walk.total,
             "may_comment": submission is not None
             and (can_manage(request.user) or branch.unit_id in scope.unit_ids),
             "may_unit_check": submission is not None

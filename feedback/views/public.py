@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,31 @@ from ..services import abuse
 from ..services.ratings import RatingInput, submit_public_rating
 
 logger = logging.getLogger(__name__)
+
+# The receipts this browser was given, so that a repeated submission (Back, then send
+# again) leads to the citizen's first receipt. The rating's source is the network address,
+# which many citizens may share: its receipt is shown only to the browser that holds it.
+RECEIPTS_COOKIE = "ma_receipts"
+RECEIPTS_KEPT = 20
+
+
+def _receipts_of_browser(request) -> list[str]:
+    value = request.get_signed_cookie(RECEIPTS_COOKIE, default="", salt=RECEIPTS_COOKIE)
+    return [code for code in value.split(",") if code]
+
+
+def _remember_receipt(request, response, code):
+    kept = [code, *(c for c in _receipts_of_browser(request) if c != code)][:RECEIPTS_KEPT]
+    response.set_signed_cookie(
+        RECEIPTS_COOKIE,
+        ",".join(kept),
+        salt=RECEIPTS_COOKIE,
+        max_age=settings.FEEDBACK_DUPLICATE_WINDOW_HOURS * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def unit_index(request):
@@ -75,9 +101,7 @@ def rate_unit(request, slug):
             except abuse.RateLimited as exc:
                 refusal, status = str(exc), 429
             else:
-                # Not redirect(): it would first try the URL as a view name to reverse.
-                receipt_url = reverse("feedback:receipt", args=[rating.receipt])
-                return HttpResponseRedirect(receipt_url + "?new=1")
+                return _to_receipt(request, rating)
         if not rated:
             form.add_dimensions(dimensions_for_form())  # shown again, unrated
     else:
@@ -88,6 +112,19 @@ def rate_unit(request, slug):
         {"unit": unit, "form": form, "refusal": refusal},
         status=status,
     )
+
+
+def _to_receipt(request, rating):
+    """The new rating's receipt; a repeat of this browser's earlier rating of the unit
+    leads back to that first receipt, the one that will carry the unit's reply."""
+    if rating.duplicate_of_id is not None:
+        first = Rating.objects.values_list("receipt", flat=True).get(pk=rating.duplicate_of_id)
+        if first in _receipts_of_browser(request):
+            url = reverse("feedback:receipt", args=[first])
+            return HttpResponseRedirect(url + "?repeat=1")
+    # Not redirect(): it would first try the URL as a view name to reverse.
+    url = reverse("feedback:receipt", args=[rating.receipt])
+    return _remember_receipt(request, HttpResponseRedirect(url + "?new=1"), rating.receipt)
 
 
 def receipt_lookup(request):
@@ -112,7 +149,13 @@ def receipt(request, code):
     return render(
         request,
         "feedback/public/receipt.html",
-        {"rating": rating, "case": case, "just_sent": request.GET.get("new") == "1"},
+        {
+            "rating": rating,
+            "case": case,
+            "just_sent": request.GET.get("new") == "1",
+            "repeated": request.GET.get("repeat") == "1",
+            "window_hours": settings.FEEDBACK_DUPLICATE_WINDOW_HOURS,
+        },
     )
 
 
@@ -126,6 +169,14 @@ def results(request, pk):
     figures = publication.figures.select_related("unit", "unit__category").order_by(
         "unit__category__sort_order", "-score", "unit__name"
     )
+    figures = list(figures)
     return render(
-        request, "feedback/public/results.html", {"publication": publication, "figures": figures}
+        request,
+        "feedback/public/results.html",
+        {
+            "publication": publication,
+            "figures": figures,
+            "insufficient": sum(1 for f in figures if not f.sufficient),
+            "min_sample": settings.FEEDBACK_MIN_SAMPLE,
+        },
     )

@@ -13,7 +13,7 @@ from assessment.models import Period, ScoreSnapshot, Submission
 from assessment.scoring import engine
 from assessment.services import periods as period_service
 from tests.assessment import scoring_world
-from tests.factories import BranchFactory, UnitFactory
+from tests.factories import BranchFactory, PeriodFactory, UnitFactory
 from tests.helpers import confirm_password
 
 pytestmark = pytest.mark.django_db
@@ -194,21 +194,32 @@ def test_unit_admin_dashboard_is_the_own_unit(client, unit_admin, scored):
     client.force_login(unit_admin)
     response = client.get(reverse("dashboard"), {"period": scored["q1"].pk})
     assert response.context["mode"] == "unit"
-    assert [r.unit_short_name for r in response.context["rows"]] == ["甲厅"]
+    assert response.context["unit"].short_name == "甲厅"
     assert {r.branch_name for r in response.context["branch_rows"]} == {
         "甲厅第一党支部",
         "甲厅第二党支部",
     }
+    # No charts of one unit: its rank among all, in its category and group, and the
+    # category beside it instead.
+    assert set(response.context["data"]["charts"]) == {"progress", "radar", "trend"}
+    html = response.content.decode()
+    assert 'data-chart="ranking"' not in html and 'data-chart="distribution"' not in html
+    assert "全部单位 第 1 / 3" in html
+    assert "经济调节类内 第 1 / 2" in html and "第一协作组内 第 1 / 2" in html
+    assert "2024 年各季度得分率：本单位与经济调节类平均" in html
 
 
-def test_secretary_dashboard_compares_with_the_category(client, secretary, scored):
+def test_secretary_dashboard_compares_with_the_unit_and_the_category(client, secretary, scored):
     client.force_login(secretary)
     response = client.get(reverse("dashboard"), {"period": scored["q1"].pk})
     assert response.context["mode"] == "branch"
     assert response.context["mine"].total == D("75")
-    # Economic branches: a1, a2, c1.
-    assert response.context["peer_count"] == 3
-    assert "省乙局" not in response.content.decode()
+    # a1 93.75 %; 甲厅's branches a1 and a2 average 75.63 %, the economic ones (with c1) too.
+    (line,) = response.context["branch_trend"]
+    assert (line.own, line.unit, line.category) == (D("93.75"), D("75.63"), D("75.63"))
+    html = response.content.decode()
+    assert "省乙局" not in html
+    assert "甲厅各支部平均" in html and "2024 第一季度 本支部总分" in html
 
 
 def test_analytics_flags_items_everyone_maxes(client, committee, scored):
@@ -293,3 +304,19 @@ def test_page_query_count_is_the_same_with_8_and_80_units(
     with django_assert_max_num_queries(small):
         client.get(url, params)
     assert _queries(client, url, params) == small
+
+
+def test_committee_dashboard_cards_speak_of_the_headers_period(client, committee, scored):
+    from assessment.models import Period
+
+    q2 = PeriodFactory(
+        plan=scored["plan"], kind=Period.Kind.Q2, system=scored["system"], status="open"
+    )
+    client.force_login(committee)
+    response = client.get(reverse("dashboard"), {"period": scored["q1"].pk})
+    assert response.context["progress_period"] == scored["q1"]
+    html = response.content.decode()
+    assert "2024 第一季度 报送率" in html and "2024 第一季度 已计分单位" in html
+    assert "2024 年整改率" in html and "2024 年群众满意度" in html
+    assert "第二季度报送率" not in html
+    assert f"正在报送：{q2} 报送进度" in html

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from assessment.models import Submission, SubmissionEvent
-from assessment.selectors.submissions import board
+from assessment.selectors.submissions import board, item_walk
 from assessment.services.submissions import copy_previous, submit_branch
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import fill, fill_all, item_url, pdf, store
@@ -73,13 +73,90 @@ def test_self_score_above_max_is_refused_next_to_the_field(client, world, secret
     assert not Submission.objects.exists()
 
 
-def test_save_and_next_opens_the_following_item(client, world, secretary, period, items):
+def test_save_and_next_follows_the_list_not_the_item_positions(
+    client, world, secretary, period, items
+):
+    # The list groups by 六实 standard: B2 (信念) · B3 (理论) · B1 (组织).
     client.force_login(secretary)
+    response = client.post(
+        item_url(period, world["a1"], items["quantitative"]),
+        {"value": "2", "version": "0", "save_next": "1"},
+    )
+    assert response["Location"] == item_url(period, world["a1"], items["with_file"])
     response = client.post(
         item_url(period, world["a1"], items["graded"]),
         {"narrative": "已落实", "version": "0", "save_next": "1"},
     )
-    assert response["Location"] == item_url(period, world["a1"], items["quantitative"])
+    assert response["Location"] == f"/quarter/{period.pk}/{world['a1'].pk}/"
+
+
+@pytest.fixture
+def mixed_quarter(world, secretary, committee, period, items, dimension):
+    """Five items in the list's order B2 · B4 · B3 · B1 · B5 (by standard, then position):
+    B2 submitted, B4 not started, B3 returned, B1 a draft, B5 not started."""
+    from assessment.models import Standard
+    from assessment.services.review import return_submission
+    from tests.factories import IndicatorFactory
+
+    extra = {
+        "B4": IndicatorFactory(
+            parent=dimension, code="B4", name="学习强国", standard=Standard.BELIEF, position=4
+        ),
+        "B5": IndicatorFactory(
+            parent=dimension, code="B5", name="为民办实事", standard=Standard.SERVICE, position=0
+        ),
+    }
+    branch = world["a1"]
+    fill(period, branch, items["quantitative"], secretary, value=Decimal("3"))
+    fill(period, branch, items["with_file"], secretary, evidence=[store(branch, period, secretary)])
+    submit_branch(period, branch, by=secretary)
+    returned = Submission.objects.get(indicator=items["with_file"])
+    return_submission(returned, by=committee, read_version=returned.version, reason="请补充")
+    fill(period, branch, items["graded"], secretary, self_score=Decimal("5"))
+    return {
+        **extra,
+        "B1": items["graded"],
+        "B2": items["quantitative"],
+        "B3": items["with_file"],
+    }
+
+
+def test_walk_visits_exactly_the_unfinished_items_in_the_lists_order(world, period, mixed_quarter):
+    branch = world["a1"]
+    listed = [row.item.code for row in board(period, branch).rows]
+    assert listed == ["B2", "B4", "B3", "B1", "B5"]
+    visited, current = [], mixed_quarter["B2"]
+    while current is not None:
+        walk = item_walk(period, branch, current)
+        visited.append((current.code, walk.position, walk.total))
+        current = next((i for i in mixed_quarter.values() if i.pk == walk.next_unfinished), None)
+    assert visited == [("B2", 1, 5), ("B4", 2, 5), ("B3", 3, 5), ("B1", 4, 5), ("B5", 5, 5)]
+    assert item_walk(period, branch, mixed_quarter["B4"]).next_unfinished == (
+        mixed_quarter["B3"].pk
+    )
+    assert item_walk(period, branch, mixed_quarter["B5"]).next_unfinished is None
+
+
+def test_walk_skips_submitted_items_and_the_breadcrumb_counts_in_the_lists_order(
+    client, world, secretary, period, mixed_quarter
+):
+    client.force_login(secretary)
+    branch = world["a1"]
+    # From the list's first item the walk skips nothing but finished work: B4 comes next...
+    submitted = item_walk(period, branch, mixed_quarter["B2"])
+    assert submitted.next_unfinished == mixed_quarter["B4"].pk
+    # ...and saving B1 leads to B5, the last unfinished item.
+    draft = Submission.objects.get(indicator=mixed_quarter["B1"])
+    response = client.post(
+        item_url(period, branch, mixed_quarter["B1"]),
+        {"narrative": "已落实", "self_score": "5", "version": draft.version, "save_next": "1"},
+    )
+    assert response["Location"] == item_url(period, branch, mixed_quarter["B5"])
+    page = client.get(item_url(period, branch, mixed_quarter["B3"])).content.decode()
+    assert "第 3 / 5 项" in page
+    page = client.get(item_url(period, branch, mixed_quarter["B5"])).content.decode()
+    assert "第 5 / 5 项" in page
+    assert "保存并返回任务列表" in page
 
 
 def test_one_file_is_linked_to_several_items(world, secretary, period, items):
@@ -184,3 +261,21 @@ def test_only_the_branch_secretary_may_write_its_evidence(
         item_url(period, world["a1"], items["graded"]), {"narrative": "x", "version": "0"}
     )
     assert response.status_code == 403
+
+
+def test_board_self_score_column_keeps_the_self_score_after_acceptance(
+    client, world, secretary, committee, period, items
+):
+    from assessment.services.review import accept
+
+    fill(
+        period, world["a1"], items["graded"], secretary, narrative="已落实", self_score=Decimal("9")
+    )
+    submit_branch(period, world["a1"], by=secretary)
+    submission = Submission.objects.get(indicator=items["graded"])
+    accept(submission, by=committee, read_version=submission.version, grade="C")
+    client.force_login(secretary)
+    html = client.get(f"/quarter/{period.pk}/{world['a1'].pk}/").content.decode()
+    row = html[html.index("B1 “三会一课”制度落实") :].split("</tr>")[0]
+    assert '<td class="num">9</td>' in row
+    assert "审核得分 6" in row

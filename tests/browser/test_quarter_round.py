@@ -29,12 +29,21 @@ def test_secretary_submits_staff_return_secretary_answers_staff_accept(
     assert page.locator("h1").first.inner_text() == "本季度任务"
     page.click("text=B1 “三会一课”制度落实")
     page.fill("#id_narrative", "按月召开支委会，按季度讲党课。")
-    page.click("button[name=save_next]")
+    page.click("button[name=save]")
+    page.click(".breadcrumb >> text=本季度任务")
+    # 「保存并填下一项」 follows the list: B2 (信念坚实), B3 (理论扎实), then the draft B1
+    # (组织夯实).
+    page.click("text=B2 开展主题党日")
+    assert "第 1 / 3 项" in page.inner_text(".breadcrumb")
     page.fill("#id_value", "3")
     _wait_saved(page)  # autosave, no click
     page.click("button[name=save_next]")
+    assert "第 2 / 3 项" in page.inner_text(".breadcrumb")
     page.set_input_files("#id_files", str(attachment))  # uploads and ticks at once
     page.wait_for_selector("text=已上传并勾选：理论学习记录.pdf")
+    page.click("button[name=save_next]")
+    assert "第 3 / 3 项" in page.inner_text(".breadcrumb")
+    assert page.input_value("#id_narrative") == "按月召开支委会，按季度讲党课。"
     page.click("button[name=save_next]")  # the last item leads back to the list
     page.click("button:has-text('提交')")
     assert "已提交 3 项" in page.locator(".alert-success").inner_text()

@@ -166,3 +166,40 @@ def test_the_public_form_keeps_no_session(client, unit_a, calendar):
     assert response.status_code == 302
     assert Session.objects.count() == 0
     assert "sessionid" not in client.cookies
+
+
+def test_resubmitting_from_the_same_browser_leads_to_the_first_receipt(client, unit_a, calendar):
+    post_rating(client, unit_a, level="dissatisfied")
+    response = post_rating(client, unit_a, level="dissatisfied")  # Back, then send again
+    first, repeat = Rating.objects.order_by("pk")
+    assert repeat.duplicate_of == first
+    assert response["Location"] == f"/rate/receipt/{first.receipt}/?repeat=1"
+    html = client.get(response["Location"]).content.decode()
+    assert "您已评价过该单位" in html and "24 小时内再次提交的评价不重复计入" in html
+    assert first.receipt in html and repeat.receipt not in html
+    assert "不满意" in html and "单位答复" in html and "前答复" in html
+    assert "感谢您的认可" not in html
+    assert FollowUpCase.objects.count() == 1
+
+
+def test_same_network_other_browser_gets_its_own_receipt_that_says_it_is_not_counted(
+    client, unit_a, calendar
+):
+    from django.test import Client
+
+    post_rating(Client(), unit_a, level="satisfied")  # a colleague behind the same address
+    response = post_rating(client, unit_a, level="dissatisfied")
+    first, repeat = Rating.objects.order_by("pk")
+    assert response["Location"] == f"/rate/receipt/{repeat.receipt}/?new=1"
+    html = client.get(response["Location"]).content.decode()
+    assert first.receipt not in html  # another citizen's receipt is never shown
+    assert "不重复计入满意度，也不另行安排回访" in html
+    assert "感谢您的认可" not in html
+
+
+def test_a_dissatisfied_rating_without_a_case_is_not_thanked_for_approval(client, unit_a, calendar):
+    post_rating(client, unit_a, level="dissatisfied")
+    rating = Rating.objects.get()
+    rating.case.delete()
+    html = client.get(f"/rate/receipt/{rating.receipt}/").content.decode()
+    assert "感谢您提出意见" in html and "感谢您的认可" not in html

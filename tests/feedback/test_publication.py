@@ -66,3 +66,14 @@ def test_leader_cannot_publish(client, rated, leader):
         {"label": "x", "date_from": "2026-01-01", "date_to": "2026-12-31"},
     )
     assert response.status_code == 403
+
+
+def test_results_page_shows_sample_sizes_and_explains_insufficient_samples(
+    client, rated, committee
+):
+    publication = publish(user=committee, label="2026年度", date_from=D1, date_to=D2)
+    html = client.get(f"/rate/results/{publication.pk}/").content.decode()
+    row_a = html[html.index("省甲厅") :].split("</tr>")[0]
+    row_b = html[html.index("省乙局") :].split("</tr>")[0]
+    assert "2 份" in row_a and "0 份" in row_b and "样本不足" in row_b
+    assert "“样本不足”：统计区间内有效评价少于 2 份，分值偶然性大" in html

@@ -52,3 +52,19 @@ def test_committee_home_query_count_does_not_grow_with_units(client, world, comm
     for _n in range(12):  # one category: the expected-item count is one query per category
         BranchFactory(unit=UnitFactory(category=world["unit_a"].category))
     assert count() == small
+
+
+def test_committee_home_mentions_follow_up_cases_awaiting_a_reply(client, world, committee):
+    from feedback.models import FollowUpCase, Level
+    from feedback.services.ratings import RatingInput, submit_public_rating
+    from feedback.workdays import seed_from_library
+
+    seed_from_library()
+    for address in ("10.2.0.1", "10.2.0.2"):
+        submit_public_rating(
+            RatingInput(unit=world["unit_b"], level=Level.VERY_DISSATISFIED), address=address
+        )
+    FollowUpCase.objects.filter(pk=FollowUpCase.objects.first().pk).update(reply_due="2020-01-06")
+    client.force_login(committee)
+    html = client.get("/").content.decode()
+    assert "差评回访待答复 2 件，已超期 1 件" in html

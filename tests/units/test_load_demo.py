@@ -41,3 +41,17 @@ def test_loading_the_demo_twice_changes_nothing(db):
     first = counts()
     call_command("load_demo", "--quiet")
     assert counts() == first
+
+
+def test_demo_publishes_results_most_units_can_show_and_scores_earlier_years(db):
+    from assessment.models import Cycle
+    from assessment.selectors.scores import cycle_result
+    from feedback.models import Publication
+
+    call_command("load_demo", "--quiet")
+    figures = Publication.objects.get().figures.all()
+    assert sorted(f.unit.slug for f in figures if not f.sufficient) == ["zrzyt", "zzb"]
+    result = cycle_result(Cycle.objects.get())
+    scored_years = {year for row in result.rows for year, total, _g in row.years if total}
+    assert scored_years == {2024, 2025}  # the 2026 annual exam is still ahead
+    assert len(result.rows) == 8

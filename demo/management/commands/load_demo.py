@@ -20,6 +20,8 @@ class Command(BaseCommand):
             plans_demo.load()
             evidence_demo.load()
             feedback_demo.load()
+            feedback_demo.load_survey()
+            feedback_demo.publish_results()
             scores_demo.load()  # scores every plan from the answers above
             plans_demo.publish_due()  # last: freezes the scores as published
         if quiet:
