@@ -1,8 +1,12 @@
 """Celery tasks of the assessment app: thin wrappers over services, safe to run twice."""
 
-from celery import shared_task
+from functools import partial
 
-from .services import reminders
+from celery import shared_task
+from django.db import transaction
+
+from .models import Period
+from .services import reminders, signals
 
 
 @shared_task
@@ -34,3 +38,24 @@ def recompute_plan_scores(plan_id: int):
 
     plan = AnnualPlan.objects.filter(pk=plan_id).first()
     return scoring.recompute_plan(plan) if plan else 0
+
+
+# --- signals of formalism (issue 19) ---
+
+
+@shared_task
+def check_branch_signals(period_id: int, branch_id: int):
+    """After a branch submits: its items' signals. Running twice gives the same rows."""
+    period = Period.objects.filter(pk=period_id).select_related("plan").first()
+    return signals.check_submissions(period, branch_id) if period else 0
+
+
+def after_branch_submitted(period_id: int, branch_id: int):
+    """Check the branch's signals once the submission is committed."""
+    transaction.on_commit(partial(check_branch_signals.delay, period_id, branch_id), robust=True)
+
+
+@shared_task
+def compute_period_signals(period_id: int):
+    period = Period.objects.filter(pk=period_id).select_related("plan").first()
+    return signals.compute_period(period) if period else 0

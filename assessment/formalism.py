@@ -1,0 +1,137 @@
+"""形式主义预警: pure rules for the signals of formalism. No ORM here.
+
+Text similarity works on characters, not words: Chinese has no spaces, so a narrative is
+cut into overlapping character trigrams after dropping punctuation and spaces, and two
+narratives are compared by the Jaccard index of their trigram sets. Finding candidate
+pairs among thousands of narratives uses MinHash signatures (the `datasketch` library)
+cut into bands (locality-sensitive hashing); every candidate is then checked with the
+exact Jaccard index, so the answer is the same on any database.
+"""
+
+import datetime as dt
+import difflib
+import hashlib
+import struct
+
+from datasketch import MinHash
+
+NGRAM = 3
+# Narratives shorter than this (after dropping punctuation) say too little to compare.
+MIN_CHARS = 30
+# Two narratives whose trigram Jaccard index reaches this are "nearly identical". A copy
+# with one sentence of five changed scores about 0.7; two reports of the same kind of
+# activity written separately score under 0.2 (tests/assessment/test_formalism.py).
+COPY_THRESHOLD = 0.5
+
+# MinHash: 128 permutations in 32 bands of 4 rows. A pair at Jaccard 0.5 shares a band
+# with probability 1 − (1 − 0.5⁴)³² ≈ 0.87, at 0.6 ≈ 0.99, at 0.7 ≈ 0.9998; a pair at
+# 0.1 with probability ≈ 0.003, so few candidates need the exact check.
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+SEED = 19
+
+# A quarter filed in a burst: the branch's first action on the period falls within this
+# many days of the deadline (or after it), the window had been open at least BURST_QUIET_DAYS
+# by then, and at least BURST_MIN_ITEMS items were filed.
+BURST_DAYS = 2
+BURST_QUIET_DAYS = 14
+BURST_MIN_ITEMS = 5
+
+# Self-scores at full marks on every item for this many periods in a row.
+FULL_MARKS_PERIODS = 3
+
+
+def normalise(text: str) -> str:
+    """Letters, digits and CJK characters only, lower-cased: punctuation and layout do not
+    make two narratives different."""
+    return "".join(c for c in (text or "").lower() if c.isalnum())
+
+
+def shingles(text: str) -> frozenset:
+    t = normalise(text)
+    if len(t) < MIN_CHARS:
+        return frozenset()
+    return frozenset(t[i : i + NGRAM] for i in range(len(t) - NGRAM + 1))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def similarity(text_a: str, text_b: str) -> float:
+    return jaccard(shingles(text_a), shingles(text_b))
+
+
+def is_copy(score: float) -> bool:
+    return score >= COPY_THRESHOLD
+
+
+def digest(text: str) -> str:
+    return hashlib.sha1(normalise(text).encode()).hexdigest()
+
+
+def bands(grams: frozenset) -> list[int]:
+    """The narrative's LSH band keys: two narratives sharing any key are candidates."""
+    if not grams:
+        return []
+    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    m.update_batch([g.encode() for g in grams])
+    values = m.hashvalues
+    keys = []
+    for b in range(BANDS):
+        chunk = values[b * ROWS : (b + 1) * ROWS].tobytes()
+        h = hashlib.blake2b(chunk, digest_size=8, person=struct.pack("<Q", b)).digest()
+        keys.append(struct.unpack("<q", h)[0])
+    return keys
+
+
+def candidate_pairs(keyed: dict) -> set:
+    """{id: band keys} → pairs of ids (low, high) sharing at least one band key."""
+    buckets = {}
+    for ident, keys in keyed.items():
+        for position, key in enumerate(keys):
+            buckets.setdefault((position, key), []).append(ident)
+    pairs = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            members = sorted(members)
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    pairs.add((a, b))
+    return pairs
+
+
+def diff_segments(old: str, new: str) -> list[tuple[str, str]]:
+    """The new text cut into ("same" | "new", text) runs against the old one, for
+    highlighting what changed; deletions are shown as ("gone", text)."""
+    matcher = difflib.SequenceMatcher(None, old or "", new or "", autojunk=False)
+    segments = []
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("same", new[b0:b1]))
+        else:
+            if a1 > a0:
+                segments.append(("gone", old[a0:a1]))
+            if b1 > b0:
+                segments.append(("new", new[b0:b1]))
+    return segments
+
+
+def is_burst(
+    *, opens_on: dt.date, deadline: dt.date, first_action: dt.date, items: int
+) -> bool:
+    return (
+        items >= BURST_MIN_ITEMS
+        and first_action >= deadline - dt.timedelta(days=BURST_DAYS)
+        and (first_action - opens_on).days >= BURST_QUIET_DAYS
+    )
+
+
+def full_marks_streak(periods: list[tuple[int, int]]) -> bool:
+    """periods: (items filed, items self-scored at full marks) for the latest periods, newest
+    first. True when the FULL_MARKS_PERIODS latest all exist and are all at full marks."""
+    latest = periods[:FULL_MARKS_PERIODS]
+    return len(latest) == FULL_MARKS_PERIODS and all(n > 0 and full == n for n, full in latest)
