@@ -18,7 +18,7 @@ from tests.factories import (
 
 from .test_formalism import ONE_SENTENCE_CHANGED, REPORT, SAME_ACTIVITY_OTHER_BRANCH
 
-__all__ = ["ONE_SENTENCE_CHANGED", "REPORT", "SAME_ACTIVITY_OTHER_BRANCH"]
+__all__ = ["sw"]
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from assessment.services import signals as service
 from tests.factories import AnnualPlanFactory, PeriodFactory
 from units.workflow import TransitionNotAllowed
 
-from .signals_world import (  # noqa: F401
+from tests.assessment.signals_world import *  # noqa: F403
+from tests.assessment.signals_world import (
     ONE_SENTENCE_CHANGED,
     REPORT,
     SAME_ACTIVITY_OTHER_BRANCH,
     at,
     filed,
-    sw,
 )
 
 K = FormalismSignal.Kind
