@@ -120,9 +120,7 @@ def diff_segments(old: str, new: str) -> list[tuple[str, str]]:
     return segments
 
 
-def is_burst(
-    *, opens_on: dt.date, deadline: dt.date, first_action: dt.date, items: int
-) -> bool:
+def is_burst(*, opens_on: dt.date, deadline: dt.date, first_action: dt.date, items: int) -> bool:
     return (
         items >= BURST_MIN_ITEMS
         and first_action >= deadline - dt.timedelta(days=BURST_DAYS)

@@ -3,20 +3,10 @@
 import datetime as dt
 
 from assessment import formalism as rules
-
-REPORT = (
-    "本季度支部严格落实“三会一课”制度，召开支部党员大会1次、支委会3次、党小组会6次，书记讲党课1次。"
-    "围绕学习贯彻党的二十届三中全会精神，组织集中学习4次，党员撰写心得体会18篇。"
-    "开展“我为群众办实事”主题党日活动，走访联系社区困难群众12户，解决实际问题5件。"
-    "支部对照问题清单逐项整改，整改完成率100%。"
-)
-ONE_SENTENCE_CHANGED = REPORT.replace(
-    "走访联系社区困难群众12户，解决实际问题5件。", "到结对社区开展政策宣讲，发放宣传资料200余份。"
-)
-SAME_ACTIVITY_OTHER_BRANCH = (
-    "本季度支部开展主题党日活动3次：4月组织党员到企业一线开展服务走访，协调解决企业用工难题；"
-    "5月开展志愿服务，清理小区环境；6月联合社区开展反诈宣传，覆盖群众300余人。"
-    "支部坚持“三会一课”，按时召开支委会和党小组会，党员参学率95%。"
+from tests.assessment.signals_world import (
+    ONE_SENTENCE_CHANGED,
+    REPORT,
+    SAME_ACTIVITY_OTHER_BRANCH,
 )
 
 

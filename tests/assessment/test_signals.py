@@ -9,9 +9,6 @@ import pytest
 from assessment.models import FormalismSignal, Submission
 from assessment.selectors import burden as selectors
 from assessment.services import signals as service
-from tests.factories import AnnualPlanFactory, PeriodFactory
-from units.workflow import TransitionNotAllowed
-
 from tests.assessment.signals_world import *  # noqa: F403
 from tests.assessment.signals_world import (
     ONE_SENTENCE_CHANGED,
@@ -20,6 +17,8 @@ from tests.assessment.signals_world import (
     at,
     filed,
 )
+from tests.factories import AnnualPlanFactory, PeriodFactory
+from units.workflow import TransitionNotAllowed
 
 K = FormalismSignal.Kind
 
