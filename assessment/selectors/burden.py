@@ -10,6 +10,7 @@ from units.models import UnitCategory
 from units.selectors import can_manage, scope_of
 
 from .. import burden as rules
+from .. import formalism
 from ..models import (
     AnnualPlan,
     EditSession,
@@ -306,3 +307,21 @@ def period_signals(period: Period, *, kind="", status=OPEN) -> QuerySet:
     if status:
         signals = signals.filter(status=status)
     return signals.order_by("unit__name", "branch__name", "kind", "pk")
+
+
+@dataclass
+class SignalView:
+    signal: FormalismSignal
+    segments: list = field(default_factory=list)  # the narrative against the other, for copies
+
+
+def signals_with_evidence(submission: Submission) -> list[SignalView]:
+    """The item's signals for its reviewer, copies with the differences highlighted."""
+    views = []
+    for signal in signals_for(submission):
+        segments = []
+        if signal.kind in (FormalismSignal.Kind.COPIED_OWN, FormalismSignal.Kind.COPIED_OTHER):
+            if signal.other is not None:
+                segments = formalism.diff_segments(signal.other.narrative, submission.narrative)
+        views.append(SignalView(signal, segments))
+    return views
