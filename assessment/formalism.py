@@ -30,6 +30,8 @@ NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 SEED = 19
+# Above this many narratives sharing one band key, candidates are chained, not all paired.
+MAX_BUCKET = 40
 
 # A quarter filed in a burst: the branch's first action on the period falls within this
 # many days of the deadline (or after it), the window had been open at least BURST_QUIET_DAYS
@@ -96,11 +98,18 @@ def candidate_pairs(keyed: dict) -> set:
             buckets.setdefault((position, key), []).append(ident)
     pairs = set()
     for members in buckets.values():
-        if len(members) > 1:
-            members = sorted(members)
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    pairs.add((a, b))
+        if len(members) < 2:
+            continue
+        members = sorted(members)
+        if len(members) > MAX_BUCKET:
+            # Boilerplate filed by many branches: each is paired with the first and its
+            # neighbour, which names one branch it matches without comparing every pair.
+            pairs.update((members[0], b) for b in members[1:])
+            pairs.update(zip(members[1:], members[2:], strict=False))
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pairs.add((a, b))
     return pairs
 
 

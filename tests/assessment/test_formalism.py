@@ -71,3 +71,10 @@ def test_full_marks_need_every_item_for_three_periods():
     assert rules.full_marks_streak([(12, 12), (12, 12), (12, 12)])
     assert not rules.full_marks_streak([(12, 12), (12, 11), (12, 12)])
     assert not rules.full_marks_streak([(12, 12), (12, 12)])
+
+
+def test_many_identical_narratives_are_chained_not_all_paired():
+    keys = {n: [1, 2] for n in range(100)}
+    pairs = rules.candidate_pairs(keys)
+    assert len(pairs) == 99 + 98  # each to the first, each to its neighbour
+    assert {b for _a, b in pairs} == set(range(1, 100))
