@@ -1,5 +1,6 @@
 from django.core.management import call_command
 
+from assessment.models import FormalismSignal
 from units.models import Branch, CoordinationGroup, Role, Unit, UnitCategory, User
 
 
@@ -41,3 +42,11 @@ def test_loading_the_demo_twice_changes_nothing(db):
     first = counts()
     call_command("load_demo", "--quiet")
     assert counts() == first
+
+
+def test_the_demo_shows_each_signal_of_formalism(db):
+    call_command("load_demo", "--quiet")
+    kinds = set(FormalismSignal.objects.values_list("kind", flat=True))
+    assert kinds == {"copied_own", "copied_other", "shared_file", "burst"}
+    copies = FormalismSignal.objects.filter(kind="copied_other").select_related("branch")
+    assert {s.branch.name for s in copies} == {"投资处党支部", "规划处党支部"}
