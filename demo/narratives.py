@@ -44,12 +44,56 @@ SENTENCES = [
 ]
 
 
-def narrative(rng: random.Random) -> str:
-    picks = rng.sample(SENTENCES, 4)
-    return "。".join(s.format(n=rng.randint(1, 9), m=rng.randint(10, 99)) for s in picks) + "。"
+# When and with whom: the same kind of activity reads differently from branch to branch.
+SETTINGS = [
+    "{month}月上旬",
+    "{month}月中旬",
+    "{month}月下旬",
+    "{month}月{day}日",
+    "结合{topic}",
+    "围绕{topic}",
+    "按照机关党委部署",
+    "在支委会研究的基础上",
+    "由支部书记带头",
+    "联合{partner}",
+]
+TOPICS = [
+    "年度重点工作",
+    "优化营商环境",
+    "作风建设年活动",
+    "为基层减负",
+    "乡村振兴帮扶",
+    "安全生产大检查",
+    "民生实事项目",
+    "数字机关建设",
+    "法治机关建设",
+    "节约型机关建设",
+]
+PARTNERS = [
+    "结对社区党委",
+    "驻地企业党支部",
+    "兄弟处室党支部",
+    "对口帮扶村党支部",
+    "离退休干部党支部",
+    "共建学校党支部",
+]
+
+
+def _sentence(rng: random.Random, template: str) -> str:
+    setting = rng.choice(SETTINGS).format(
+        month=rng.randint(1, 12),
+        day=rng.randint(1, 28),
+        topic=rng.choice(TOPICS),
+        partner=rng.choice(PARTNERS),
+    )
+    return setting + "，" + template.format(n=rng.randint(1, 9), m=rng.randint(10, 99))
+
+
+def narrative(rng: random.Random, sentences: int = 4) -> str:
+    return "。".join(_sentence(rng, t) for t in rng.sample(SENTENCES, sentences)) + "。"
 
 
 def one_sentence_changed(rng: random.Random, text: str) -> str:
     parts = [p for p in text.split("。") if p]
-    parts[rng.randrange(len(parts))] = rng.choice(SENTENCES).format(n=7, m=77)
+    parts[rng.randrange(len(parts))] = _sentence(rng, rng.choice(SENTENCES))
     return "。".join(parts) + "。"

@@ -65,9 +65,26 @@ def _rows(period, **filters):
     )
 
 
-def _fingerprints(period, rows) -> dict:
-    """{submission id: band keys} for the given rows, computing and storing the ones that
-    are missing or whose text changed since."""
+class Texts:
+    """Trigram sets and MinHash signatures of narratives, each computed once per run."""
+
+    def __init__(self):
+        self.grams, self.signatures = {}, {}
+
+    def gram(self, pk, text):
+        if pk not in self.grams:
+            self.grams[pk] = rules.shingles(text)
+        return self.grams[pk]
+
+    def signature(self, pk, text):
+        if pk not in self.signatures:
+            self.signatures[pk] = rules.signature(self.gram(pk, text))
+        return self.signatures[pk]
+
+
+def _fingerprints(period, rows, texts, *, reuse=True) -> dict:
+    """{submission id: band keys} for the given rows; stored keys are reused when the text
+    has not changed since (reuse), and missing or stale ones are stored."""
     stored = {
         f.submission_id: f
         for f in NarrativeFingerprint.objects.filter(submission_id__in=[r["pk"] for r in rows])
@@ -76,10 +93,10 @@ def _fingerprints(period, rows) -> dict:
     for row in rows:
         digest = rules.digest(row["narrative"])
         known = stored.get(row["pk"])
-        if known is not None and known.digest == digest:
+        if reuse and known is not None and known.digest == digest:
             keyed[row["pk"]] = known.bands
             continue
-        keys = rules.bands(rules.shingles(row["narrative"]))
+        keys = rules.band_keys(texts.signature(row["pk"], row["narrative"]))
         keyed[row["pk"]] = keys
         if known is None:
             fresh.append(
@@ -91,7 +108,7 @@ def _fingerprints(period, rows) -> dict:
                     bands=keys,
                 )
             )
-        else:
+        elif known.digest != digest:
             known.digest, known.bands = digest, keys
             stale.append(known)
     NarrativeFingerprint.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
@@ -99,38 +116,32 @@ def _fingerprints(period, rows) -> dict:
     return keyed
 
 
-def _copied_other(period, subjects, *, everyone=None) -> list[Finding]:
+def _copied_other(period, subjects, texts, *, bulk=False) -> list[Finding]:
     """Narratives nearly identical to another branch's for the same item in the period.
-    Candidates come from shared MinHash bands, each checked with the exact Jaccard index."""
-    mine = _fingerprints(period, subjects)
-    if everyone is None:
-        # One new submission: the others' keys are already stored.
-        indicators = {r["indicator_id"] for r in subjects}
-        keyed = dict(
-            NarrativeFingerprint.objects.filter(
-                period=period, indicator_id__in=indicators
-            ).values_list("submission_id", "bands")
-        )
-        keyed.update(mine)
-        item_of = dict(
-            NarrativeFingerprint.objects.filter(
-                period=period, indicator_id__in=indicators
-            ).values_list("submission_id", "indicator_id")
-        )
-        item_of.update({r["pk"]: r["indicator_id"] for r in subjects})
-    else:
-        keyed = mine
-        item_of = {r["pk"]: r["indicator_id"] for r in subjects}
+    Candidates come from shared MinHash bands (in bulk, those whose MinHash estimate is far
+    below the threshold are dropped), each checked with the exact Jaccard index."""
+    keyed = _fingerprints(period, subjects, texts, reuse=not bulk)
+    item_of = {r["pk"]: r["indicator_id"] for r in subjects}
+    if not bulk:
+        # New submissions: the period's other keys are already stored.
+        indicators = set(item_of.values())
+        for pk, item_id, keys in NarrativeFingerprint.objects.filter(
+            period=period, indicator_id__in=indicators
+        ).values_list("submission_id", "indicator_id", "bands"):
+            keyed.setdefault(pk, keys)
+            item_of.setdefault(pk, item_id)
     by_item = defaultdict(dict)
     for pk, keys in keyed.items():
         if keys:
             by_item[item_of[pk]][pk] = keys
-    subject_ids = {r["pk"] for r in subjects}
+    subject_ids = set(s["pk"] for s in subjects)
     pairs = set()
     for group in by_item.values():
-        pairs |= {
-            p for p in rules.candidate_pairs(group) if p[0] in subject_ids or p[1] in subject_ids
-        }
+        found = rules.candidate_pairs(group)
+        pairs |= found if bulk else {p for p in found if p[0] in subject_ids or p[1] in subject_ids}
+    if bulk and pairs:
+        estimate = rules.estimated(texts.signatures, pairs)
+        pairs = {p for p, share in estimate.items() if share >= rules.ESTIMATE_FLOOR}
     if not pairs:
         return []
     ids = {pk for pair in pairs for pk in pair}
@@ -145,18 +156,13 @@ def _copied_other(period, subjects, *, everyone=None) -> list[Finding]:
                 .values("pk", "branch_id", "unit_id", "indicator_id", "narrative")
             }
         )
-    grams = {}
-
-    def gram(pk):
-        if pk not in grams:
-            grams[pk] = rules.shingles(known[pk]["narrative"])
-        return grams[pk]
-
     findings = []
     for a, b in sorted(pairs):
         if a not in known or b not in known or known[a]["branch_id"] == known[b]["branch_id"]:
             continue
-        score = rules.jaccard(gram(a), gram(b))
+        score = rules.jaccard(
+            texts.gram(a, known[a]["narrative"]), texts.gram(b, known[b]["narrative"])
+        )
         if not rules.is_copy(score):
             continue
         for this, that in ((known[a], known[b]), (known[b], known[a])):
@@ -175,7 +181,7 @@ def _copied_other(period, subjects, *, everyone=None) -> list[Finding]:
     return findings
 
 
-def _copied_own(period, subjects) -> list[Finding]:
+def _copied_own(period, subjects, texts) -> list[Finding]:
     """Narratives nearly identical to the branch's own answer for the item last period."""
     before = previous_period(period)
     if before is None or not subjects:
@@ -191,7 +197,9 @@ def _copied_own(period, subjects) -> list[Finding]:
         old = previous.get((row["branch_id"], row["indicator__code"]))
         if old is None:
             continue
-        score = rules.similarity(old["narrative"], row["narrative"])
+        score = rules.jaccard(
+            rules.shingles(old["narrative"]), texts.gram(row["pk"], row["narrative"])
+        )
         if rules.is_copy(score):
             findings.append(
                 Finding(
@@ -381,9 +389,10 @@ def compute_period(period: Period) -> int:
     """All five signals for every branch in a period, set-based: the bulk path run for a
     closed period or on demand. Returns the number of open signals."""
     rows = _rows(period)
+    texts = Texts()
     findings = (
-        _copied_other(period, rows, everyone=rows)
-        + _copied_own(period, rows)
+        _copied_other(period, rows, texts, bulk=True)
+        + _copied_own(period, rows, texts)
         + _shared_files(period)
         + _bursts(period)
         + _full_marks(period)
@@ -400,9 +409,10 @@ def check_submissions(period: Period, branch_id: int, submission_ids=None) -> in
         filters["pk__in"] = list(submission_ids)
     rows = _rows(period, **filters)
     ids = [r["pk"] for r in rows]
+    texts = Texts()
     findings = (
-        _copied_other(period, rows)
-        + _copied_own(period, rows)
+        _copied_other(period, rows, texts)
+        + _copied_own(period, rows, texts)
         + _shared_files(period, [branch_id])
         + _bursts(period, [branch_id])
         + _full_marks(period, [branch_id])
