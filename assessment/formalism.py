@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import hashlib
 import re
+import threading
 import zlib
 
 import numpy as np
@@ -88,24 +89,29 @@ def _crc32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
-# The permutations are drawn once from the seed: every signature uses the same ones.
+# The permutations are drawn once from the seed; each thread reuses one MinHash, cleared
+# between narratives (building one re-reads the permutations, most of its cost).
 _SCHEME = "affine32"
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=_SCHEME).permutations
+_local = threading.local()
 
 
 def signature(grams: frozenset):
     """The narrative's MinHash signature (NUM_PERM values), or None for too short a text."""
     if not grams:
         return None
-    m = MinHash(
-        num_perm=NUM_PERM,
-        seed=SEED,
-        hashfunc=_crc32,
-        permutations=_PERMUTATIONS,
-        scheme=_SCHEME,
-    )
+    m = getattr(_local, "minhash", None)
+    if m is None:
+        m = _local.minhash = MinHash(
+            num_perm=NUM_PERM,
+            seed=SEED,
+            hashfunc=_crc32,
+            permutations=_PERMUTATIONS,
+            scheme=_SCHEME,
+        )
+    m.clear()
     m.update_batch([g.encode() for g in grams])
-    return m.hashvalues
+    return m.hashvalues.copy()
 
 
 # Odd 64-bit multipliers mixing a band's rows and its position into one key.
@@ -121,6 +127,20 @@ def band_keys(values) -> list[int]:
     with np.errstate(over="ignore"):
         keys = (rows * _MIX).sum(axis=1, dtype=np.uint64) ^ _BAND_SALT
     return keys.view(np.int64).tolist()
+
+
+def band_keys_many(signatures: list) -> list[list[int]]:
+    """band_keys of many signatures at once (None gives no keys)."""
+    present = [n for n, v in enumerate(signatures) if v is not None]
+    out = [[] for _ in signatures]
+    if present:
+        rows = np.stack([signatures[n] for n in present]).astype(np.uint64)
+        rows = rows.reshape(len(present), BANDS, ROWS)
+        with np.errstate(over="ignore"):
+            keys = (rows * _MIX).sum(axis=2, dtype=np.uint64) ^ _BAND_SALT
+        for n, row in zip(present, keys.view(np.int64).tolist(), strict=True):
+            out[n] = row
+    return out
 
 
 def bands(grams: frozenset) -> list[int]:

@@ -89,14 +89,19 @@ def _fingerprints(period, rows, texts, *, reuse=True) -> dict:
         f.submission_id: f
         for f in NarrativeFingerprint.objects.filter(submission_id__in=[r["pk"] for r in rows])
     }
-    keyed, fresh, stale = {}, [], []
+    keyed, todo = {}, []
     for row in rows:
         digest = rules.digest(row["narrative"])
         known = stored.get(row["pk"])
         if reuse and known is not None and known.digest == digest:
             keyed[row["pk"]] = known.bands
-            continue
-        keys = rules.band_keys(texts.signature(row["pk"], row["narrative"]))
+        else:
+            todo.append((row, digest, known))
+    computed = rules.band_keys_many(
+        [texts.signature(row["pk"], row["narrative"]) for row, _d, _k in todo]
+    )
+    fresh, stale = [], []
+    for (row, digest, known), keys in zip(todo, computed, strict=True):
         keyed[row["pk"]] = keys
         if known is None:
             fresh.append(

@@ -78,3 +78,9 @@ def test_many_identical_narratives_are_chained_not_all_paired():
     pairs = rules.candidate_pairs(keys)
     assert len(pairs) == 99 + 98  # each to the first, each to its neighbour
     assert {b for _a, b in pairs} == set(range(1, 100))
+
+
+def test_band_keys_of_many_signatures_are_those_of_each():
+    sigs = [rules.signature(rules.shingles(t)) for t in (REPORT, "短", ONE_SENTENCE_CHANGED)]
+    assert rules.band_keys_many(sigs) == [rules.band_keys(s) for s in sigs]
+    assert rules.band_keys_many(sigs)[1] == []
