@@ -1,7 +1,5 @@
 """Celery tasks of the assessment app: thin wrappers over services, safe to run twice."""
 
-from functools import partial
-
 from celery import shared_task
 from django.db import transaction
 
@@ -51,11 +49,25 @@ def check_branch_signals(period_id: int, branch_id: int):
 
 
 def after_branch_submitted(period_id: int, branch_id: int):
-    """Check the branch's signals once the submission is committed."""
-    transaction.on_commit(partial(check_branch_signals.delay, period_id, branch_id), robust=True)
+    """Check the branch's signals once the submission is committed; a broker that is down
+    loses the check (the period's bulk run catches up), never the submission."""
+
+    def enqueue():
+        check_branch_signals.delay(period_id, branch_id)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 @shared_task
 def compute_period_signals(period_id: int):
     period = Period.objects.filter(pk=period_id).select_related("plan").first()
     return signals.compute_period(period) if period else 0
+
+
+def recompute_period_signals(period_id: int):
+    """All signals of a period, in the worker, once the request is committed."""
+
+    def enqueue():
+        compute_period_signals.delay(period_id)
+
+    transaction.on_commit(enqueue)

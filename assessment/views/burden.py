@@ -18,7 +18,7 @@ from ..models import AnnualPlan, FormalismSignal, Indicator, Period
 from ..selectors import burden as selectors
 from ..selectors.plans import current_system
 from ..services import signals as service
-from ..tasks import compute_period_signals
+from ..tasks import recompute_period_signals
 
 PAGE_SIZE = 50
 
@@ -142,7 +142,7 @@ def period_signals(request, period_pk):
 def period_signals_compute(request, period_pk):
     _require(selectors.may_decide_signals(request.user))
     period = get_object_or_404(Period, pk=period_pk)
-    compute_period_signals.delay_on_commit(period.pk)
+    recompute_period_signals(period.pk)
     messages.success(
         request, _("已开始对本节点全部报送材料重新检查预警，完成后刷新本页即可看到结果。")
     )
