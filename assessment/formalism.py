@@ -185,6 +185,22 @@ def candidate_pairs(keyed: dict) -> set:
     return pairs
 
 
+def candidate_pairs_with(subjects: set, keyed: dict) -> set:
+    """The pairs of candidate_pairs(keyed) that involve one of the subjects, without building
+    every bucket: what one new submission needs."""
+    wanted = {}
+    for ident in subjects:
+        for position, key in enumerate(keyed.get(ident, [])):
+            wanted.setdefault((position, key), set()).add(ident)
+    pairs = set()
+    for ident, keys in keyed.items():
+        for position, key in enumerate(keys):
+            for subject in wanted.get((position, key), ()):
+                if subject != ident:
+                    pairs.add((min(subject, ident), max(subject, ident)))
+    return pairs
+
+
 def diff_segments(old: str, new: str) -> list[tuple[str, str]]:
     """The new text cut into ("same" | "new", text) runs against the old one, for
     highlighting what changed; deletions are shown as ("gone", text)."""

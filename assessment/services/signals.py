@@ -142,8 +142,11 @@ def _copied_other(period, subjects, texts, *, bulk=False) -> list[Finding]:
     subject_ids = set(s["pk"] for s in subjects)
     pairs = set()
     for group in by_item.values():
-        found = rules.candidate_pairs(group)
-        pairs |= found if bulk else {p for p in found if p[0] in subject_ids or p[1] in subject_ids}
+        pairs |= (
+            rules.candidate_pairs(group)
+            if bulk
+            else rules.candidate_pairs_with(subject_ids & group.keys(), group)
+        )
     if bulk and pairs:
         estimate = rules.estimated(texts.signatures, pairs)
         pairs = {p for p, share in estimate.items() if share >= rules.ESTIMATE_FLOOR}

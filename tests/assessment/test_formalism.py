@@ -84,3 +84,17 @@ def test_band_keys_of_many_signatures_are_those_of_each():
     sigs = [rules.signature(rules.shingles(t)) for t in (REPORT, "短", ONE_SENTENCE_CHANGED)]
     assert rules.band_keys_many(sigs) == [rules.band_keys(s) for s in sigs]
     assert rules.band_keys_many(sigs)[1] == []
+
+
+def test_the_pairs_of_one_subject_are_those_of_all_pairs_that_involve_it():
+    texts = [REPORT, ONE_SENTENCE_CHANGED, SAME_ACTIVITY_OTHER_BRANCH, REPORT + "。"]
+    keyed = {n: rules.bands(rules.shingles(t)) for n, t in enumerate(texts)}
+    everyone = rules.candidate_pairs(keyed)
+    assert (
+        rules.candidate_pairs_with({1}, keyed)
+        == {p for p in everyone if 1 in p}
+        == {
+            (0, 1),
+            (1, 3),
+        }
+    )
