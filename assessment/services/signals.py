@@ -128,8 +128,12 @@ def _copied_other(period, subjects, texts, *, bulk=False) -> list[Finding]:
     keyed = _fingerprints(period, subjects, texts, reuse=not bulk)
     item_of = {r["pk"]: r["indicator_id"] for r in subjects}
     if not bulk:
-        # New submissions: the period's other keys are already stored.
+        # New submissions: the period's other keys are stored (those filed before they were
+        # kept, if any, are computed now).
         indicators = set(item_of.values())
+        _fingerprints(
+            period, _rows(period, indicator_id__in=indicators, fingerprint__isnull=True), texts
+        )
         for pk, item_id, keys in NarrativeFingerprint.objects.filter(
             period=period, indicator_id__in=indicators
         ).values_list("submission_id", "indicator_id", "bands"):

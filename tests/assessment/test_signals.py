@@ -131,8 +131,12 @@ def test_checking_one_branch_after_it_submits_finds_the_same_as_the_bulk_run(sw)
     filed(sw, sw["q1"], sw["a1"], sw["i1"], REPORT)
     filed(sw, sw["q2"], sw["b1"], sw["i1"], REPORT)
     late = filed(sw, sw["q2"], sw["a1"], sw["i1"], ONE_SENTENCE_CHANGED)
-    service.check_submissions(sw["q2"], sw["b1"].pk)  # the first filer: nothing to compare yet
-    assert FormalismSignal.objects.count() == 0
+    # Checking b1 finds the copy on both sides, though a1's item was never checked itself.
+    service.check_submissions(sw["q2"], sw["b1"].pk)
+    assert found() == [
+        ("copied_other", "乙局第一党支部", "I1"),
+        ("copied_other", "甲厅第一党支部", "I1"),
+    ]
     service.check_submission(late)
     one_by_one = found()
     FormalismSignal.objects.all().delete()
