@@ -141,7 +141,7 @@ class PeriodMinutes:
 def measured(plan: AnnualPlan, system) -> tuple[list[PeriodMinutes], list[ItemMinutes]]:
     """Minutes each branch spent on each period (median per category) and each item's
     median across branches, beside the designer's estimate; items that take long and whose
-    scores do not tell branches apart are candidates to simplify or retire. Four queries."""
+    scores do not tell branches apart are candidates to simplify or retire. Six queries."""
     periods = list(plan.periods.order_by("opens_on"))
     sessions = EditSession.objects.filter(
         submission__period__plan=plan, submission__branch__isnull=False
