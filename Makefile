@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint fmt migrations messages schema bench bench-smoke backup restore clean
+.PHONY: install run serve test lint fmt migrations messages schema bench bench-signals bench-smoke backup restore clean
 
 install: $(VENV)/.installed
 
@@ -56,6 +56,9 @@ bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --fresh --scale $(BENCH_SCALE)
 
 # The same figures at scale 0.01 on the test database, in seconds (also run by `make test`).
+bench-signals: install  # the signals of formalism alone (part of `make bench`)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.figures.signals --fresh --scale $(BENCH_SCALE)
+
 bench-smoke: install
 	$(PY) -m pytest tests/bench -q
 

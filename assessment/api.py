@@ -49,6 +49,7 @@ from .services import periods as period_service
 from .services import rectification as rectification_service
 from .services import review as review_service
 from .services import submissions as submission_service
+from .tasks import after_branch_submitted
 
 # --- errors -------------------------------------------------------------------------------
 
@@ -574,6 +575,8 @@ class SubmissionViewSet(
             outcome = submission_service.submit_branch(period, branch, by=request.user)
         except submission_service.SubmissionError as exc:
             raise submission_error(exc) from exc
+        if outcome.submitted:
+            after_branch_submitted(period.pk, branch.pk)
         submitted = self.get_queryset().filter(pk__in=[x.pk for x in outcome.submitted])
         return Response(
             s.SubmitOutcomeSerializer(

@@ -1,10 +1,11 @@
 """Celery tasks of the assessment app: thin wrappers over services, safe to run twice."""
 
 from celery import shared_task
+from django.db import transaction
 
 from .models import AnnualPlan, Period
 from .scoring import engine
-from .services import measures, reminders
+from .services import measures, reminders, signals
 
 
 @shared_task
@@ -45,3 +46,38 @@ def recompute_reviewed_scores(period_id: int, unit_ids: list, reach: str):
 def recompute_plan_scores(plan_id: int):
     plan = AnnualPlan.objects.filter(pk=plan_id).first()
     return engine.recompute_plan(plan) if plan else 0
+
+
+# --- signals of formalism (issue 19) ---
+
+
+@shared_task
+def check_branch_signals(period_id: int, branch_id: int):
+    """After a branch submits: its items' signals. Running twice gives the same rows."""
+    period = Period.objects.filter(pk=period_id).select_related("plan").first()
+    return signals.check_submissions(period, branch_id) if period else 0
+
+
+def after_branch_submitted(period_id: int, branch_id: int):
+    """Check the branch's signals once the submission is committed; a broker that is down
+    loses the check (the period's bulk run catches up), never the submission."""
+
+    def enqueue():
+        check_branch_signals.delay(period_id, branch_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task
+def compute_period_signals(period_id: int):
+    period = Period.objects.filter(pk=period_id).select_related("plan").first()
+    return signals.compute_period(period) if period else 0
+
+
+def recompute_period_signals(period_id: int):
+    """All signals of a period, in the worker, once the request is committed."""
+
+    def enqueue():
+        compute_period_signals.delay(period_id)
+
+    transaction.on_commit(enqueue)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import burden as burden_views
 from .views import evidence as evidence_views
 from .views import indicators as indicator_views
 from .views import plans as plan_views
@@ -20,6 +21,7 @@ urlpatterns = [
         name="plan_load_template",
     ),
     path("plans/<int:year>/new-system/", plan_views.plan_new_system, name="plan_new_system"),
+    path("plans/<int:year>/burden/", burden_views.plan_burden, name="plan_burden"),
     path("periods/<int:pk>/", plan_views.period_detail, name="period_detail"),
     path(
         "periods/<int:pk>/<str:action>/",
@@ -92,6 +94,14 @@ urlpatterns = [
         name="review_record_measures",
     ),
     path("review/bulk-accept/", review_views.bulk_accept, name="review_bulk_accept"),
+    path("signals/", burden_views.signals_index, name="signals_index"),
+    path("signals/<int:period_pk>/", burden_views.period_signals, name="period_signals"),
+    path(
+        "signals/<int:period_pk>/compute/",
+        burden_views.period_signals_compute,
+        name="period_signals_compute",
+    ),
+    path("signals/items/<int:pk>/dismiss/", burden_views.signal_dismiss, name="signal_dismiss"),
     path("rectification/", rectification_views.rectification_list, name="rectification_list"),
     path("rectification/new/", rectification_views.rectification_new, name="rectification_new"),
     path(

@@ -122,6 +122,7 @@ def run_all(
     from bench import dataset
     from bench.figures import growth as growth_figures
     from bench.figures import imports, pages, reports, scoring
+    from bench.figures import signals as signal_figures
     from bench.measure import figure, skipped
 
     growth_scales = [scale / 10, scale / 3, scale] if growth else [scale]
@@ -193,6 +194,9 @@ def run_all(
         yield from lt.loadtest_figures(ds)
     else:
         yield skipped("loadtest.rating_form", "not requested (--no-loadtest)")
+    # Last: it replaces the dataset with its own (issue 19).
+    log("signals of formalism …")
+    yield from signal_figures.signal_figures(scale, log=log)
 
 
 def run_import(scale: float, *, import_rows: int = 10_000, log=print):

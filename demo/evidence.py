@@ -82,7 +82,10 @@ def _answer(item):
 
 
 def _pdf(name):
-    return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
+    # Each branch's record is its own file (a comment line with its name), so that only the
+    # planted one is shared across branches (demo/signals.py).
+    content = MINIMAL_PDF.replace(b"\n", b"\n%" + name.encode() + b"\n", 1)
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def _secretary(branch):

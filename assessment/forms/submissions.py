@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms import StyledFormMixin
 
-from ..models import Indicator, Standard, Submission
+from ..models import FormalismSignal, Indicator, Standard, Submission
 from ..models.plans import Goal
 from ..services.evidence import ACCEPT_ATTR
 
@@ -146,6 +146,13 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
             ("", _("全部（不含草稿）")),
             *[c for c in Submission.Status.choices if c[0] != "draft"],
         ],
+    )
+
+    # 形式主义预警: only items with an open signal (of a kind).
+    signal = forms.ChoiceField(
+        label=_("形式主义预警"),
+        required=False,
+        choices=[("", _("不限")), ("any", _("有预警")), *FormalismSignal.Kind.choices],
     )
 
     def __init__(self, *args, units, categories, periods, **kwargs):

@@ -5,6 +5,7 @@ its allowed moves in a map beside them, and a log model of every move. Only the
 transition services assign a status.
 """
 
+from .burden import SIGNAL_TRANSITIONS, EditSession, FormalismSignal, NarrativeFingerprint
 from .plans import (
     PERIOD_TRANSITIONS,
     AnnualPlan,
@@ -41,15 +42,19 @@ from .submissions import (
 __all__ = [
     "PERIOD_TRANSITIONS",
     "RECTIFICATION_TRANSITIONS",
+    "SIGNAL_TRANSITIONS",
     "SUBMISSION_TRANSITIONS",
     "AnnualPlan",
     "Cycle",
+    "EditSession",
     "Evidence",
+    "FormalismSignal",
     "Goal",
     "Grade",
     "GradingRule",
     "Indicator",
     "IndicatorSystem",
+    "NarrativeFingerprint",
     "NegativeListEntry",
     "Period",
     "PeriodScore",

@@ -24,6 +24,7 @@ from ..forms_plans import (
     SystemImportForm,
 )
 from ..models import AnnualPlan, Indicator, IndicatorSystem, Period
+from ..selectors import burden as burden_selectors
 from ..selectors import indicators as selectors
 from ..selectors.plans import current_system
 from ..services import indicators as service
@@ -91,6 +92,7 @@ def system_detail(request, pk):
             "locking": locking,
             "is_current": current_system(system.plan) == system,
             "burden": selectors.burden(system.plan, system),
+            "calendars": burden_selectors.calendars(system.plan, system),
             "period_kinds": Period.Kind.choices,
             "counts": counts,
             "can_manage": can_manage(request.user),
@@ -385,6 +387,9 @@ def system_preview(request, pk):
             "groups": groups,
             "total": total,
             "cap": system.plan.burden_cap,
+            "calendar": burden_selectors.calendar(
+                system.plan, system, data["category"], level=data["level"]
+            ),
             "kind_label": dict(Period.Kind.choices)[data["kind"]],
             "category": data["category"],
         },

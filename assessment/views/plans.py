@@ -13,6 +13,7 @@ from units.workflow import TransitionNotAllowed
 
 from ..forms_plans import CycleForm, PeriodWindowForm, PlanForm, ReasonForm
 from ..models import AnnualPlan, Period
+from ..selectors import burden as burden_selectors
 from ..selectors.plans import current_system, cycles_with_plans
 from ..services import periods as period_service
 from ..services import plans as plan_service
@@ -83,6 +84,7 @@ def plan_detail(request, year):
             "periods": periods,
             "systems": systems,
             "current": systems[0] if systems else None,
+            "calendars": burden_selectors.calendars(plan, systems[0] if systems else None),
             "next_plan": plan_service.next_plan(plan),
             "can_manage": can_manage(request.user),
         },

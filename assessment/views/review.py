@@ -15,6 +15,7 @@ from units.selectors import can_manage, scope_of, units_visible_to
 
 from ..forms.submissions import OverrideForm, QueueFilterForm, ReviewForm
 from ..models import Indicator, Period
+from ..selectors import burden as burden_selectors
 from ..selectors import review as selectors
 from ..selectors import submissions as submission_selectors
 from ..services import measures as measure_service
@@ -43,16 +44,29 @@ def _filters(request):
         categories=UnitCategory.objects.all(),
         periods=Period.objects.select_related("plan").order_by("-plan__year", "-opens_on"),
     )
+    if not burden_selectors.may_see_signals(request.user):
+        del form.fields["signal"]  # signals name other units' branches: committee only
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status", selectors.AWAITING)
-    return form, {
-        "period": data.get("period"),
-        "unit": data.get("unit"),
-        "category": data.get("category"),
-        "standard": data.get("standard", ""),
-        "goal": data.get("goal", ""),
-        "status": status,
-    }
+    return (
+        form,
+        {
+            "period": data.get("period"),
+            "unit": data.get("unit"),
+            "category": data.get("category"),
+            "standard": data.get("standard", ""),
+            "goal": data.get("goal", ""),
+            "status": status,
+        },
+        data.get("signal", ""),
+    )
+
+
+def _flagged(submissions, signal):
+    """形式主义预警 filter: "any" for any open signal, else one kind."""
+    if not signal:
+        return submissions
+    return burden_selectors.flagged_only(submissions, "" if signal == "any" else signal)
 
 
 def _querystring(request, **overrides):
@@ -69,10 +83,14 @@ def _querystring(request, **overrides):
 def queue(request):
     if not _may_open_queue(request.user):
         raise PermissionDenied
-    form, filters = _filters(request)
-    submissions = selectors.review_queue(request.user, **filters)
+    form, filters, signal = _filters(request)
+    submissions = _flagged(selectors.review_queue(request.user, **filters), signal)
     page = Paginator(submissions, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    sees_signals = burden_selectors.may_see_signals(request.user)
+    kinds = burden_selectors.kinds_by_submission(rows) if sees_signals else {}
+    for row in rows:
+        row.signal_kinds = kinds.get(row.pk, [])
     selected = None
     selected_pk = request.GET.get("s")
     if selected_pk and selected_pk.isdigit():
@@ -118,6 +136,8 @@ def queue(request):
             if selected.branch_id
             else [],
             history=submission_selectors.history(selected),
+            signals=burden_selectors.signals_with_evidence(selected) if sees_signals else [],
+            may_dismiss=burden_selectors.may_decide_signals(request.user),
             evidence=list(selected.evidence.all()),
         )
     return render(request, "assessment/review/queue.html", context)
@@ -125,8 +145,9 @@ def queue(request):
 
 def _next_after(request, submission_pk):
     """The item that follows in the same filtered queue: it opens by itself."""
-    _form, filters = _filters(request)
-    ids = list(selectors.review_queue(request.user, **filters).values_list("pk", flat=True)[:500])
+    _form, filters, signal = _filters(request)
+    queue = _flagged(selectors.review_queue(request.user, **filters), signal)
+    ids = list(queue.values_list("pk", flat=True)[:500])
     if submission_pk in ids:
         index = ids.index(submission_pk)
         rest = ids[index + 1 :] or ids[:index]

@@ -17,9 +17,11 @@ from units.selectors import branches_visible_to, can_manage, scope_of
 from ..forms.submissions import CommentForm, ItemForm
 from ..models import Period, Submission
 from ..selectors import submissions as selectors
+from ..services import burden as burden_service
 from ..services import evidence as evidence_service
 from ..services import review as review_service
 from ..services import submissions as service
+from ..tasks import after_branch_submitted
 
 
 def json_login_required(view):
@@ -216,8 +218,15 @@ def _save_item(request, form, period, branch, indicator):
     except service.SubmissionError as exc:
         form.add_error(None, str(exc))
         return None
+    burden_service.record_edit(submission, by=request.user, typed_ms=_typed_ms(request))
     messages.success(request, _("已保存草稿。全部填好后，在“本季度任务”点“提交”。"))
     return submission
+
+
+def _typed_ms(request) -> int:
+    """How long the secretary typed before this save, as the form reports it."""
+    value = request.POST.get("typed_ms", "")
+    return int(value) if value.isdigit() else 0
 
 
 def _json_context(request, period_pk, branch_pk, indicator_pk):
@@ -276,6 +285,7 @@ def autosave(request, period_pk, branch_pk, indicator_pk):
         )
     except service.SubmissionError as exc:
         return JsonResponse({"error": "locked", "message": str(exc)}, status=423)
+    burden_service.record_edit(saved, by=request.user, typed_ms=_typed_ms(request))
     return JsonResponse(
         {
             "ok": True,
@@ -375,6 +385,8 @@ def submit(request, period_pk, branch_pk):
     except service.SubmissionError as exc:
         messages.error(request, str(exc))
         return redirect("quarter", period.pk, branch.pk)
+    if outcome.submitted:
+        after_branch_submitted(period.pk, branch.pk)
     if outcome.submitted:
         text = _("已提交 %(n)s 项，等待审核；审核结果会显示在本页。") % {
             "n": len(outcome.submitted)

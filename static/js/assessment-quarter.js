@@ -12,6 +12,14 @@
   var versionInput = form.querySelector("input[name=version]");
   var textFields = ["value", "narrative", "self_score", "answer"];
   var dirty = false;
+  // Time spent on the item (为基层减负): only how long since the first keystroke after the
+  // last save is sent with a save; keystrokes themselves are never recorded.
+  var typingSince = null;
+  function typedMs() {
+    var ms = typingSince === null ? 0 : Date.now() - typingSince;
+    typingSince = null;
+    return String(ms);
+  }
   var saving = false;
   var stopped = false;
 
@@ -88,6 +96,7 @@
     keepLocal();
     var body = new FormData(form);
     body.delete("files");
+    body.append("typed_ms", typedMs());
     say("正在保存…");
     post(form.dataset.autosaveUrl, body).then(function (res) {
       if (isLoginResponse(res)) {
@@ -124,6 +133,7 @@
 
   form.addEventListener("input", function (event) {
     if (event.target && event.target.type === "file") return;
+    if (typingSince === null) typingSince = Date.now();
     dirty = true;
     keepLocal();
     say("有未保存的修改");
@@ -133,6 +143,11 @@
   });
   form.addEventListener("submit", function () {
     // The page is leaving through the form itself: keep a copy, stop autosave, no prompt.
+    var typed = document.createElement("input");
+    typed.type = "hidden";
+    typed.name = "typed_ms";
+    typed.value = typedMs();
+    form.appendChild(typed);
     keepLocal();
     dirty = false;
     stopped = true;

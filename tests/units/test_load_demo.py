@@ -1,5 +1,6 @@
 from django.core.management import call_command
 
+from assessment.models import FormalismSignal
 from units.models import Branch, CoordinationGroup, Role, Unit, UnitCategory, User
 
 
@@ -55,3 +56,11 @@ def test_demo_publishes_results_most_units_can_show_and_scores_earlier_years(db)
     scored_years = {year for row in result.rows for year, total, _g in row.years if total}
     assert scored_years == {2024, 2025}  # the 2026 annual exam is still ahead
     assert len(result.rows) == 8
+
+
+def test_the_demo_shows_each_signal_of_formalism(db):
+    call_command("load_demo", "--quiet")
+    kinds = set(FormalismSignal.objects.values_list("kind", flat=True))
+    assert kinds == {"copied_own", "copied_other", "shared_file", "burst"}
+    copies = FormalismSignal.objects.filter(kind="copied_other").select_related("branch")
+    assert {s.branch.name for s in copies} == {"投资处党支部", "规划处党支部"}

@@ -6,6 +6,7 @@ from demo import feedback as feedback_demo
 from demo import organisation
 from demo import plans as plans_demo
 from demo import scores as scores_demo
+from demo import signals as signals_demo
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             organisation.load()
             plans_demo.load()
             evidence_demo.load()
+            signals_demo.load()  # 形式主义预警: copies, a shared file, a burst
             feedback_demo.load()
             feedback_demo.load_survey()
             feedback_demo.publish_results()
