@@ -5,6 +5,16 @@ its allowed moves in a map beside them, and a log model of every move. Only the
 transition services assign a status.
 """
 
+from .inspection import (
+    ROUND_TRANSITIONS,
+    AssignmentSwap,
+    ConflictDeclaration,
+    InspectionAssignment,
+    InspectionRound,
+    InspectionRoundTransition,
+    InspectorScore,
+    RoundInspector,
+)
 from .plans import (
     PERIOD_TRANSITIONS,
     AnnualPlan,
@@ -41,14 +51,21 @@ from .submissions import (
 __all__ = [
     "PERIOD_TRANSITIONS",
     "RECTIFICATION_TRANSITIONS",
+    "ROUND_TRANSITIONS",
     "SUBMISSION_TRANSITIONS",
     "AnnualPlan",
+    "AssignmentSwap",
+    "ConflictDeclaration",
     "Cycle",
     "Evidence",
     "Goal",
     "Grade",
     "GradingRule",
     "Indicator",
+    "InspectionAssignment",
+    "InspectionRound",
+    "InspectionRoundTransition",
+    "InspectorScore",
     "IndicatorSystem",
     "NegativeListEntry",
     "Period",
@@ -58,6 +75,7 @@ __all__ = [
     "Rectification",
     "RectificationEvent",
     "Reminder",
+    "RoundInspector",
     "ScoreSnapshot",
     "Standard",
     "Submission",

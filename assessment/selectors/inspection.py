@@ -1,0 +1,52 @@
+"""Joint inspection reads: the items of a round, its pool, and the drawn plan."""
+
+from django.db.models import Count, QuerySet
+
+from ..models import InspectionAssignment, InspectionRound, RoundInspector, Submission
+
+# Items with something to inspect: a draft has not been sent yet.
+INSPECTABLE = (
+    Submission.Status.SUBMITTED,
+    Submission.Status.UNIT_CHECKED,
+    Submission.Status.ACCEPTED,
+)
+
+
+def round_items(round_: InspectionRound) -> QuerySet[Submission]:
+    return Submission.objects.filter(
+        period_id=round_.period_id,
+        unit__in=round_.units.all(),
+        status__in=INSPECTABLE,
+    ).order_by("unit_id", "indicator__position", "pk")
+
+
+def round_pool(round_: InspectionRound) -> QuerySet[RoundInspector]:
+    """The round's inspectors with their item counts, lightest load first."""
+    return (
+        RoundInspector.objects.filter(round=round_)
+        .select_related("user", "unit")
+        .annotate(item_count=Count("assignments"))
+        .order_by("item_count", "unit__name", "pk")
+    )
+
+
+def round_plan(round_: InspectionRound) -> QuerySet[InspectionAssignment]:
+    """Every assignment of the round, as the plan page lists it."""
+    return (
+        InspectionAssignment.objects.filter(round=round_)
+        .select_related(
+            "submission__unit",
+            "submission__branch",
+            "submission__indicator",
+            "inspector__user",
+            "inspector__unit",
+        )
+        .order_by("submission__unit__name", "submission__indicator__position", "submission_id")
+    )
+
+
+def rounds_list() -> QuerySet[InspectionRound]:
+    return InspectionRound.objects.select_related("period__plan").annotate(
+        unit_count=Count("units", distinct=True),
+        assignment_count=Count("assignments", distinct=True),
+    )
