@@ -4,6 +4,7 @@ No ORM here: the services hand in plain tuples and store what comes back, so the
 seed always draws the same teams and the rules can be tested on their own.
 """
 
+import heapq
 import random
 from collections import deque
 from dataclasses import dataclass
@@ -62,9 +63,12 @@ def draw(items, inspectors, *, per_item: int, rule: str, seed: int, conflicts=fr
     rng = random.Random(seed)
     pool = sorted(inspectors, key=lambda i: i.id)
     tiebreak = {inspector.id: rng.random() for inspector in pool}
-    eligible = {
-        item.id: [i.id for i in pool if may_inspect(i, item, rule, conflicts)] for item in items
-    }
+    # Eligibility depends on the item's unit only: decide it once per unit.
+    by_unit = {}
+    for item in items:
+        if item.unit_id not in by_unit:
+            by_unit[item.unit_id] = [i.id for i in pool if may_inspect(i, item, rule, conflicts)]
+    eligible = {item.id: by_unit[item.unit_id] for item in items}
     order = sorted(items, key=lambda item: item.id)
     rng.shuffle(order)
     # Stable sort: among equally constrained items the seeded shuffle decides.
@@ -76,7 +80,7 @@ def draw(items, inspectors, *, per_item: int, rule: str, seed: int, conflicts=fr
         candidates = eligible[item.id]
         if len(candidates) < per_item:
             raise DrawError(item.id, len(candidates), per_item)
-        chosen = sorted(candidates, key=lambda i: (load[i], tiebreak[i]))[:per_item]
+        chosen = heapq.nsmallest(per_item, candidates, key=lambda i: (load[i], tiebreak[i]))
         for inspector_id in chosen:
             load[inspector_id] += 1
             duties[inspector_id][item.id] = None
