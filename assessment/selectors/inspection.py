@@ -2,7 +2,13 @@
 
 from django.db.models import Count, QuerySet
 
-from ..models import InspectionAssignment, InspectionRound, RoundInspector, Submission
+from ..models import (
+    InspectionAssignment,
+    InspectionRound,
+    InspectorScore,
+    RoundInspector,
+    Submission,
+)
 
 # Items with something to inspect: a draft has not been sent yet.
 INSPECTABLE = (
@@ -49,4 +55,30 @@ def rounds_list() -> QuerySet[InspectionRound]:
     return InspectionRound.objects.select_related("period__plan").annotate(
         unit_count=Count("units", distinct=True),
         assignment_count=Count("assignments", distinct=True),
+    )
+
+
+def assignments_of(user) -> QuerySet[InspectionAssignment]:
+    """A 联检评审员's own items, and only while their round is published (检查中)."""
+    return (
+        InspectionAssignment.objects.filter(
+            inspector__user=user, round__status=InspectionRound.Status.PUBLISHED
+        )
+        .select_related("round", "submission__unit", "submission__branch", "submission__indicator")
+        .order_by("round_id", "submission__unit__name", "submission__indicator__position")
+    )
+
+
+def team_scores(assignment: InspectionAssignment):
+    """The other inspectors' scores of the same item: hidden (None) until one's own is saved."""
+    if not InspectorScore.objects.filter(assignment=assignment).exists():
+        return None
+    return (
+        InspectorScore.objects.filter(
+            assignment__round_id=assignment.round_id,
+            assignment__submission_id=assignment.submission_id,
+        )
+        .exclude(assignment=assignment)
+        .select_related("assignment__inspector__user")
+        .order_by("assignment__inspector_id")
     )

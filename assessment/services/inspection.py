@@ -17,12 +17,16 @@ from ..models import (
     ROUND_TRANSITIONS,
     AssignmentSwap,
     ConflictDeclaration,
+    Indicator,
     InspectionAssignment,
     InspectionRound,
     InspectionRoundTransition,
+    InspectorScore,
     RoundInspector,
+    Submission,
 )
 from ..selectors.inspection import round_items
+from .review import graded_score
 
 
 class InspectionError(Exception):
@@ -202,3 +206,32 @@ def publish_round(round_, *, by):
 
 def close_round(round_, *, by, reason=""):
     return set_round_status(round_, InspectionRound.Status.CLOSED, by=by, reason=reason)
+
+
+@transaction.atomic
+def score_item(assignment, *, by, grade="", score=None, comment=""):
+    """An inspector's own score of an assigned item, while the round is open; saved again
+    it replaces the earlier one. Graded items score as the review queue scores a grade."""
+    assignment = (
+        InspectionAssignment.objects.select_for_update()
+        .select_related("round", "inspector", "submission__indicator")
+        .get(pk=assignment.pk)
+    )
+    if assignment.inspector.user_id != by.pk:
+        raise PermissionDenied(_("这不是分配给您的评审项。"))
+    if assignment.round.status != InspectionRound.Status.PUBLISHED:
+        raise InspectionError(_("本轮联检联评不在检查期间。"))
+    indicator = assignment.submission.indicator
+    if indicator.kind == Indicator.Kind.GRADED:
+        if grade not in Submission.Grade.values:
+            raise InspectionError(_("请选择评档。"))
+        score = graded_score(indicator, grade)
+    else:
+        grade = ""
+        if score is None or not (0 <= score <= indicator.max_score):
+            raise InspectionError(_("评分须在0到满分%(max)s之间。") % {"max": indicator.max_score})
+    saved, _created = InspectorScore.objects.update_or_create(
+        assignment=assignment,
+        defaults={"grade": grade, "score": score, "comment": comment.strip()},
+    )
+    return saved
