@@ -51,6 +51,8 @@ urlpatterns = [
     path("indicators/items/<int:pk>/restore/", indicator_views.item_restore, name="item_restore"),
     # --- joint inspection (联检联评) ---
     path("inspection/", inspection_views.round_list, name="inspection_rounds"),
+    path("inspection/mine/", inspection_views.my_items, name="inspection_mine"),
+    path("inspection/items/<int:pk>/score/", inspection_views.item_score, name="inspection_score"),
     path("inspection/<int:pk>/", inspection_views.round_detail, name="inspection_round"),
     path("inspection/<int:pk>/draw/", inspection_views.round_draw, name="inspection_draw"),
     path(

@@ -82,3 +82,25 @@ def team_scores(assignment: InspectionAssignment):
         .select_related("assignment__inspector__user")
         .order_by("assignment__inspector_id")
     )
+
+
+def inspector_worklist(user) -> list[dict]:
+    """The inspector's open items with their own score and, once it is saved, the team's.
+
+    Two queries whatever the number of items."""
+    assignments = list(assignments_of(user))
+    scores = InspectorScore.objects.filter(
+        assignment__round_id__in={a.round_id for a in assignments},
+        assignment__submission_id__in={a.submission_id for a in assignments},
+    ).select_related("assignment__inspector__user")
+    by_item = {}
+    for score in scores:
+        key = (score.assignment.round_id, score.assignment.submission_id)
+        by_item.setdefault(key, []).append(score)
+    rows = []
+    for assignment in assignments:
+        team = by_item.get((assignment.round_id, assignment.submission_id), [])
+        own = next((s for s in team if s.assignment_id == assignment.pk), None)
+        others = [s for s in team if s.assignment_id != assignment.pk] if own else None
+        rows.append({"assignment": assignment, "own": own, "others": others})
+    return rows

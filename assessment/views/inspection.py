@@ -1,16 +1,20 @@
-"""Joint inspection rounds for committee staff: the plan before publishing, draw, swap."""
+"""Joint inspection: the round page for staff (plan before publishing, draw, swap) and
+the inspector's worklist."""
+
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units.selectors import can_manage
 from units.workflow import TransitionNotAllowed
 
-from ..models import InspectionAssignment, InspectionRound, RoundInspector
+from ..models import InspectionAssignment, InspectionRound, RoundInspector, Submission
 from ..selectors import inspection as selectors
 from ..services import inspection as service
 
@@ -101,3 +105,39 @@ def assignment_swap(request, pk):
     ):
         messages.success(request, _("已调换评审员。"))
     return redirect("inspection_round", pk=assignment.round_id)
+
+
+@login_required
+def my_items(request):
+    """The 联检评审员's worklist: own items of open rounds, scored one by one."""
+    return render(
+        request,
+        "assessment/inspection/mine.html",
+        {
+            "rows": selectors.inspector_worklist(request.user),
+            "grades": Submission.Grade.values,
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_score(request, pk):
+    assignment = get_object_or_404(selectors.assignments_of(request.user), pk=pk)
+    raw = request.POST.get("score", "").strip()
+    try:
+        score = Decimal(raw) if raw else None
+    except InvalidOperation:
+        score = None
+    if _refusal(
+        request,
+        lambda: service.score_item(
+            assignment,
+            by=request.user,
+            grade=request.POST.get("grade", ""),
+            score=score,
+            comment=request.POST.get("comment", "")[:2000],
+        ),
+    ):
+        messages.success(request, _("评分已保存，现在可以看到同组评审员的评分。"))
+    return redirect(f"{reverse('inspection_mine')}#item-{pk}")

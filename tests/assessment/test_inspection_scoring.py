@@ -56,3 +56,23 @@ def test_an_inspector_cannot_score_another_inspectors_item_nor_after_closing(com
     with pytest.raises(service.InspectionError):
         service.score_item(theirs, by=li.user, grade="A")
     assert not theirs.__class__.objects.filter(score__isnull=False).exists()
+
+
+def test_the_worklist_page_scores_blind_and_hides_others_items(client, committee, published):
+    service.publish_round(published, by=committee)
+    zhang, li = inspector(published, "丙委张三"), inspector(published, "丁办李四")
+    mine = zhang.assignments.order_by("submission_id").first()
+    theirs = li.assignments.get(submission=mine.submission)
+    service.score_item(theirs, by=li.user, grade="C", comment="会议记录缺失")
+    client.force_login(zhang.user)
+    page = client.get("/inspection/mine/")
+    assert [row["assignment"] for row in page.context["rows"]] == list(
+        zhang.assignments.order_by("submission__unit__name", "submission__indicator__position")
+    )
+    assert "会议记录缺失" not in page.content.decode()
+    response = client.post(f"/inspection/items/{mine.pk}/score/", {"grade": "B"})
+    assert response["Location"] == f"/inspection/mine/#item-{mine.pk}"
+    assert "会议记录缺失" in client.get("/inspection/mine/").content.decode()
+    assert client.post(f"/inspection/items/{theirs.pk}/score/", {"grade": "A"}).status_code == 404
+    theirs.score.refresh_from_db()
+    assert theirs.score.grade == "C"
