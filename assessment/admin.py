@@ -5,15 +5,18 @@ from django.contrib import admin
 
 from .models import (
     AnnualPlan,
+    ConflictDeclaration,
     Cycle,
     Evidence,
     Indicator,
     IndicatorSystem,
+    InspectionRound,
     NegativeListEntry,
     Period,
     PeriodTransition,
     Rectification,
     RectificationEvent,
+    RoundInspector,
     Submission,
     SubmissionEvent,
 )
@@ -128,3 +131,44 @@ class NegativeListEntryAdmin(admin.ModelAdmin):
     list_display = ["unit", "plan", "effect", "points", "created_at"]
     list_filter = ["effect", "plan"]
     raw_id_fields = ["unit", "created_by"]
+
+
+class RoundInspectorInline(admin.TabularInline):
+    model = RoundInspector
+    extra = 1
+    autocomplete_fields = ["user", "unit"]
+
+    # The pool is fixed once the round is published (the service refuses the same).
+    def _draft(self, obj):
+        return obj is None or obj.status == InspectionRound.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(admin.ModelAdmin):
+    """Rounds are set up here; drawing, swaps and the status move on the round page."""
+
+    list_display = ["name", "period", "status", "rule", "inspectors_per_item", "seed"]
+    list_filter = ["status"]
+    filter_horizontal = ["units"]
+    readonly_fields = ["status", "seed"]
+    inlines = [RoundInspectorInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["inspector", "unit", "reason", "declared_at"]
+    autocomplete_fields = ["unit"]

@@ -3,6 +3,7 @@ from django.urls import path
 from .views import burden as burden_views
 from .views import evidence as evidence_views
 from .views import indicators as indicator_views
+from .views import inspection as inspection_views
 from .views import plans as plan_views
 from .views import rectification as rectification_views
 from .views import review as review_views
@@ -50,6 +51,22 @@ urlpatterns = [
     path("indicators/items/<int:pk>/move/", indicator_views.item_move, name="item_move"),
     path("indicators/items/<int:pk>/retire/", indicator_views.item_retire, name="item_retire"),
     path("indicators/items/<int:pk>/restore/", indicator_views.item_restore, name="item_restore"),
+    # --- joint inspection (联检联评) ---
+    path("inspection/", inspection_views.round_list, name="inspection_rounds"),
+    path("inspection/mine/", inspection_views.my_items, name="inspection_mine"),
+    path("inspection/items/<int:pk>/score/", inspection_views.item_score, name="inspection_score"),
+    path("inspection/<int:pk>/", inspection_views.round_detail, name="inspection_round"),
+    path("inspection/<int:pk>/draw/", inspection_views.round_draw, name="inspection_draw"),
+    path(
+        "inspection/<int:pk>/<str:action>/",
+        inspection_views.round_transition,
+        name="inspection_transition",
+    ),
+    path(
+        "inspection/assignments/<int:pk>/swap/",
+        inspection_views.assignment_swap,
+        name="inspection_swap",
+    ),
     # --- submissions, review and rectification ---
     path("quarter/", submission_views.current_quarter, name="quarter_current"),
     path("quarter/<int:period_pk>/<int:branch_pk>/", submission_views.quarter, name="quarter"),

@@ -121,7 +121,7 @@ def run_all(
     """Yield figure lines. Uses the configured default database; replaces its content."""
     from bench import dataset
     from bench.figures import growth as growth_figures
-    from bench.figures import imports, pages, reports, scoring
+    from bench.figures import imports, inspection, pages, reports, scoring
     from bench.figures import signals as signal_figures
     from bench.measure import figure, skipped
 
@@ -187,6 +187,8 @@ def run_all(
         yield skipped("reports.batch_celery", "not requested (--no-celery)")
     log("import …")
     yield from imports.import_figures(ds, rows=import_rows)
+    log("inspection …")
+    yield from inspection.draw_figures(scale)
     if loadtest:
         log("load test …")
         from bench import loadtest as lt

@@ -6,6 +6,16 @@ transition services assign a status.
 """
 
 from .burden import SIGNAL_TRANSITIONS, EditSession, FormalismSignal, NarrativeFingerprint
+from .inspection import (
+    ROUND_TRANSITIONS,
+    AssignmentSwap,
+    ConflictDeclaration,
+    InspectionAssignment,
+    InspectionRound,
+    InspectionRoundTransition,
+    InspectorScore,
+    RoundInspector,
+)
 from .plans import (
     PERIOD_TRANSITIONS,
     AnnualPlan,
@@ -42,9 +52,12 @@ from .submissions import (
 __all__ = [
     "PERIOD_TRANSITIONS",
     "RECTIFICATION_TRANSITIONS",
+    "ROUND_TRANSITIONS",
     "SIGNAL_TRANSITIONS",
     "SUBMISSION_TRANSITIONS",
     "AnnualPlan",
+    "AssignmentSwap",
+    "ConflictDeclaration",
     "Cycle",
     "EditSession",
     "Evidence",
@@ -53,6 +66,10 @@ __all__ = [
     "Grade",
     "GradingRule",
     "Indicator",
+    "InspectionAssignment",
+    "InspectionRound",
+    "InspectionRoundTransition",
+    "InspectorScore",
     "IndicatorSystem",
     "NarrativeFingerprint",
     "NegativeListEntry",
@@ -63,6 +80,7 @@ __all__ = [
     "Rectification",
     "RectificationEvent",
     "Reminder",
+    "RoundInspector",
     "ScoreSnapshot",
     "Standard",
     "Submission",

@@ -1,0 +1,57 @@
+"""The round page: staff see the plan before publishing, draw, swap and publish from it."""
+
+import pytest
+
+from assessment.models import AssignmentSwap, InspectionRound
+from assessment.services import inspection as service
+from tests.assessment.inspection_world import *  # noqa: F403
+from tests.factories import UserFactory
+
+
+def test_staff_draw_with_a_seed_and_see_the_plan_before_publishing(client, committee, round_):
+    client.force_login(committee)
+    response = client.post(f"/inspection/{round_.pk}/draw/", {"seed": "21"})
+    assert response["Location"] == f"/inspection/{round_.pk}/"
+    page = client.get(f"/inspection/{round_.pk}/")
+    assert page.context["round"].seed == 21
+    assert page.context["round"].status == InspectionRound.Status.DRAFT
+    assert len(page.context["plan"]) == 6
+    assert [(i.user.full_name, i.item_count) for i in page.context["pool"]] == [
+        ("丁办李四", 3),
+        ("丙委张三", 3),
+    ]
+    assert "确认分工并发布" in page.content.decode()
+
+
+def test_publishing_before_drawing_is_refused_with_a_message(client, committee, round_):
+    client.force_login(committee)
+    client.post(f"/inspection/{round_.pk}/publish/")
+    page = client.get(f"/inspection/{round_.pk}/")
+    assert [str(m) for m in page.context["messages"]] == ["请先抽签，确认分工后再发布。"]
+    round_.refresh_from_db()
+    assert round_.status == InspectionRound.Status.DRAFT
+
+
+def test_swap_from_the_page_records_the_reason(client, committee, round_, groups):
+    spare = service.name_inspector(
+        by=committee, round_=round_, user=UserFactory(full_name="丙委王五"), unit=groups["unit_c"]
+    )
+    service.draw_round(by=committee, round_=round_, seed=3)
+    assignment = round_.assignments.exclude(
+        submission__in=spare.assignments.values("submission")
+    ).first()
+    client.force_login(committee)
+    client.post(
+        f"/inspection/assignments/{assignment.pk}/swap/",
+        {"to_inspector": spare.pk, "reason": "评审员出差"},
+    )
+    assert AssignmentSwap.objects.get().reason == "评审员出差"
+
+
+@pytest.mark.parametrize("actor", ["leader", "unit_admin", "secretary"])
+def test_only_staff_reach_the_round_pages(client, request, actor, round_):
+    client.force_login(request.getfixturevalue(actor))
+    assert client.get("/inspection/").status_code == 403
+    assert client.get(f"/inspection/{round_.pk}/").status_code == 403
+    assert client.post(f"/inspection/{round_.pk}/draw/").status_code == 403
+    assert not round_.assignments.exists()
