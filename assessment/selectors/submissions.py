@@ -256,10 +256,13 @@ def branch_progress(period, branches) -> list:
         .order_by("unit__name", "name")
     )
     # Grouped over the period's submissions (its index), not joined from the branches:
-    # the join would read every period's submissions of every branch.
+    # the join would read every period's submissions of every branch. Items the platform
+    # measures itself are neither expected of a branch nor counted as its work.
     counts = {
         row["branch_id"]: row
-        for row in Submission.objects.filter(period=period, branch_id__in=[b.pk for b in rows])
+        for row in Submission.objects.filter(
+            period=period, branch_id__in=[b.pk for b in rows], indicator__measure=""
+        )
         .values("branch_id")
         .annotate(
             n_done=Count("pk", filter=Q(status__in=DONE)),

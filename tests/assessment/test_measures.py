@@ -21,6 +21,7 @@ from assessment.rules import number_problem, period_dates, unusual
 from assessment.scoring.rules import three_year_result
 from assessment.selectors.plans import items_for
 from assessment.selectors.review import value_flags
+from assessment.selectors.submissions import branch_progress
 from assessment.services.measures import override_measured, record_measures
 from assessment.services.submissions import InvalidNumber, NotEditable, SubmissionError
 from feedback.models import Level
@@ -31,6 +32,7 @@ from feedback.workdays import seed_from_library
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import fill
 from tests.factories import IndicatorFactory
+from units.models import Branch
 
 M = Indicator.Measure
 D = Decimal
@@ -374,3 +376,13 @@ def test_staff_take_the_figures_on_demand_from_the_review_queue(
     response = client.post(url, follow=True)
     assert "系统取数完成：新增 3 项，更新 0 项。" in response.content.decode()
     assert Submission.objects.filter(indicator=rectification_item).count() == 3
+
+
+def test_a_branch_progress_counts_neither_the_measured_items_nor_their_rows(
+    period, rectification_item, world, committee
+):
+    record_measures(period, by=committee)
+    progress = {b.pk: b for b in branch_progress(period, Branch.objects.all())}
+    mine = progress[world["a1"].pk]
+    assert mine.n_done == 0  # the measured row is the platform's, not the branch's work
+    assert mine.percent == 0
