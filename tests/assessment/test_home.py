@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.cache import cache
 
+from assessment.scoring import engine
 from assessment.selectors import home
-from assessment.services import scoring
 from feedback.models import FollowUpCase, Level
 from feedback.services.ratings import RatingInput, submit_public_rating
 from feedback.workdays import seed_from_library
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def scored():
     w = scoring_world.build()
-    scoring.recompute_plan(w["plan"])
+    engine.recompute_plan(w["plan"])
     return w
 
 
