@@ -26,8 +26,8 @@ def test_the_editor_shows_the_calendar_and_a_designer_tries_a_change(page, commi
     browser_login(page, "committee")
     page.goto(f"{page.base_url}/indicators/{system.pk}/")
     card = page.locator("#burden-calendar")
-    assert "全年 64 项" in card.inner_text()
-    assert "6月29日–7月12日 窗口重叠，同时报送 18 项，超过上限 15" in card.inner_text()
+    assert "全年 60 项" in card.inner_text()
+    assert "6月29日–7月12日 窗口重叠，同时报送 17 项，超过上限 15" in card.inner_text()
     assert card.locator(".wk.over").count() == 4  # two weeks in July, two in December
     card.screenshot(path="/tmp/shots/editor-calendar.png")
 
