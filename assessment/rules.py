@@ -3,7 +3,8 @@
 - allowed_range / number_problem: what a reported number may be, by the item's number kind;
 - unusual: whether a value is far from the branch's own history or from its peers;
 - period_dates: the date range a period's measured figures cover;
-- rate: a share in per cent, one decimal.
+- rate: a share in per cent, one decimal;
+- turnaround_outcome: whether a lagging branch or unit left the lagging group (后进转化).
 
 The three-year result is a scoring rule: assessment.scoring.rules.three_year_result.
 """
@@ -91,3 +92,23 @@ def rate(part: int, whole: int, *, empty=HUNDRED) -> Decimal:
     if not whole:
         return empty
     return rounded(Decimal(part) * HUNDRED / whole, TENTH)
+
+
+# 后进转化: a subject counts as converted when it left the lagging group within this many
+# following quarters (002 §三(四) 推动后进转化; issue 16 §5).
+TURNAROUND_WINDOW = 2
+CONVERTED, STILL_LAGGING, PENDING = "converted", "lagging", "pending"
+
+
+def turnaround_outcome(lagging: list, window: int = TURNAROUND_WINDOW) -> str:
+    """The outcome of a follow-up from the subject's state in each following finished quarter,
+    in order: True still lagging, False left the lagging group, None not scored there.
+
+    Converted as soon as one of the first ``window`` quarters is False; still lagging once
+    ``window`` quarters have passed without that; pending before."""
+    seen = lagging[:window]
+    if any(state is False for state in seen):
+        return CONVERTED
+    if len(seen) >= window:
+        return STILL_LAGGING
+    return PENDING

@@ -9,6 +9,7 @@ from .views import rectification as rectification_views
 from .views import review as review_views
 from .views import scores as score_views
 from .views import submissions as submission_views
+from .views import turnaround as turnaround_views
 
 urlpatterns = [
     # --- plans, periods and indicator systems ---
@@ -132,6 +133,16 @@ urlpatterns = [
         name="rectification_decide",
     ),
     path("negative-list/", rectification_views.negative_list, name="negative_list"),
+    # --- 后进转化 ---
+    path("turnaround/", turnaround_views.turnaround_list, name="turnaround_list"),
+    path("turnaround/new/", turnaround_views.turnaround_new, name="turnaround_new"),
+    path("turnaround/<int:pk>/", turnaround_views.turnaround_detail, name="turnaround_detail"),
+    path(
+        "turnaround/<int:pk>/progress/",
+        turnaround_views.turnaround_progress,
+        name="turnaround_progress",
+    ),
+    path("turnaround/<int:pk>/close/", turnaround_views.turnaround_close, name="turnaround_close"),
     # --- scores, rankings and dashboards ---
     path("dashboard/", score_views.dashboard, name="dashboard"),
     path("scores/", score_views.score_index, name="score_index"),

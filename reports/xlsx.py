@@ -19,24 +19,37 @@ PERCENT = "0.0"
 
 def _sheet(book, title, caption, headers, rows, number_formats=None, widths=None):
     """Row 1 names the period and whether the figures are published, so a copied or renamed
-    file still says what it holds; row 2 is the header."""
+    file still says what it holds; row 2 is the header. ``caption`` may be a list of title
+    rows, the first in bold: the header then follows the last of them."""
+    captions = [caption] if isinstance(caption, str) else list(caption)
     sheet = book.create_sheet(title)
-    sheet.append([caption])
+    for line in captions:
+        sheet.append(neutralise_row([line]))
     sheet["A1"].font = Font(bold=True, size=13)
+    header_row = len(captions) + 1
     sheet.append(headers)
-    for cell in sheet[2]:
+    for cell in sheet[header_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
         sheet.append(neutralise_row(row))  # formula injection
     for column, fmt in (number_formats or {}).items():
-        for (cell,) in sheet.iter_rows(min_row=3, min_col=column, max_col=column):
+        for (cell,) in sheet.iter_rows(
+            min_row=header_row + 1, min_col=column, max_col=column
+        ):
             cell.number_format = fmt
     for index, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
+    sheet.freeze_panes = f"A{header_row + 1}"
     return sheet
+
+
+def workbook_bytes(book, title) -> bytes:
+    book.properties.title = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _num(value):

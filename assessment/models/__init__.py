@@ -48,6 +48,7 @@ from .submissions import (
     Submission,
     SubmissionEvent,
 )
+from .turnaround import TURNAROUND_TRANSITIONS, Turnaround, TurnaroundAction, TurnaroundEvent
 
 __all__ = [
     "PERIOD_TRANSITIONS",
@@ -55,6 +56,7 @@ __all__ = [
     "ROUND_TRANSITIONS",
     "SIGNAL_TRANSITIONS",
     "SUBMISSION_TRANSITIONS",
+    "TURNAROUND_TRANSITIONS",
     "AnnualPlan",
     "AssignmentSwap",
     "ConflictDeclaration",
@@ -86,4 +88,7 @@ __all__ = [
     "Submission",
     "SubmissionEvent",
     "Tier",
+    "Turnaround",
+    "TurnaroundAction",
+    "TurnaroundEvent",
 ]

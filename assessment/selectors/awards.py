@@ -1,4 +1,5 @@
-"""Awards: 红旗党支部 candidates of a year and the three-year model-agency result."""
+"""Awards: 红旗党支部 candidates of a year, the year's 评先评优 candidate units and the
+three-year model-agency result."""
 
 from __future__ import annotations
 
@@ -6,12 +7,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from units.numbers import rounded
 
-from ..models import AnnualPlan, Cycle, GradingRule, Period, Rectification, Submission, Tier
+from ..models import (
+    AnnualPlan,
+    Cycle,
+    Grade,
+    GradingRule,
+    NegativeListEntry,
+    Period,
+    Rectification,
+    Submission,
+    Tier,
+)
 from ..scoring.rules import competition_ranks, three_year_result
+from .rectification import overdue_q
 from .score_rows import ZERO, ScoreRow, _period_key, rows_for
 
 
@@ -59,6 +72,58 @@ def red_flag_candidates(plan) -> list[RedFlag]:
         if n == len(scored) and b not in vetoed and b not in returned and b not in open_notices
     ]
     out.sort(key=lambda f: (-f.row.total, f.row.unit_name, f.row.branch_name))
+    return out
+
+
+# 评先评优 asks for a good result: 优秀 or 良好.
+AWARD_GRADES = (Grade.EXCELLENT, Grade.GOOD)
+
+
+@dataclass
+class AwardRow:
+    row: ScoreRow  # the unit's row in the annual period (the published revision)
+    negative_entries: int
+    overdue_notices: int
+    reasons: list  # why the unit is excluded; empty for a candidate
+
+    @property
+    def candidate(self) -> bool:
+        return not self.reasons
+
+
+def award_rows(plan, rows: list[ScoreRow]) -> list[AwardRow]:
+    """评先评优 of a year: each unit of the annual ranking with the reasons it is excluded —
+    a veto, a grade below 良好, an entry on the year's negative list, a rectification notice
+    of the year past its deadline and not verified. A candidate has none. Two queries."""
+    negative = dict(
+        NegativeListEntry.objects.filter(plan=plan)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    overdue = dict(
+        Rectification.objects.filter(overdue_q(), plan=plan)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out = []
+    for row in rows:
+        reasons = []
+        if row.vetoed:
+            reasons.append(_("存在一票否决事项"))
+        if row.grade not in AWARD_GRADES:
+            reasons.append(
+                _("年度等次为“%(grade)s”，评先评优须为优秀或良好")
+                % {"grade": row.grade_label or _("未评定")}
+            )
+        if negative.get(row.unit_id):
+            reasons.append(_("列入当年负面清单 %(n)d 项") % {"n": negative[row.unit_id]})
+        if overdue.get(row.unit_id):
+            reasons.append(_("当年整改通知逾期未销号 %(n)d 项") % {"n": overdue[row.unit_id]})
+        out.append(
+            AwardRow(row, negative.get(row.unit_id, 0), overdue.get(row.unit_id, 0), reasons)
+        )
     return out
 
 
