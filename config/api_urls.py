@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from assessment import api as assessment_api
+from assessment import api_results as results_api
 from feedback import api as feedback_api
 from reports import api as reports_api
 from units import api as units_api
@@ -25,6 +26,8 @@ router.register("submissions", assessment_api.SubmissionViewSet, basename="submi
 router.register("reviews", assessment_api.ReviewViewSet, basename="review")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
 router.register("scores", assessment_api.ScoreViewSet, basename="score")
+router.register("results", results_api.ResultsUseViewSet, basename="results-use")
+router.register("turnarounds", results_api.TurnaroundViewSet, basename="turnaround")
 # feedback
 router.register("public-ratings", feedback_api.PublicRatingViewSet, basename="public-rating")
 router.register("ratings", feedback_api.RatingViewSet, basename="rating")

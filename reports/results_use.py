@@ -5,7 +5,7 @@ publication revision it was read from; when it was produced — then the header 
 columns of the 绩效奖励 sheet are documented in README.md (结果运用).
 """
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -18,7 +18,7 @@ DASH = "—"
 
 
 def _when(value) -> str:
-    return formats.date_format(value, "Y-m-d H:i") if value else DASH
+    return formats.date_format(timezone.localtime(value), "Y-m-d H:i") if value else DASH
 
 
 def title_rows(title: str, result: selectors.Published) -> list[str]:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.workflow import check_transition
+from units.workflow import TransitionNotAllowed, check_transition
 
 from ..models import TURNAROUND_TRANSITIONS, Turnaround, TurnaroundAction, TurnaroundEvent
 from ..selectors import turnaround as selectors
@@ -118,9 +118,9 @@ def record_progress(turnaround, *, by, note, done=()) -> Turnaround:
     report moves 已约谈 → 整改推进中; later ones are recorded without a move."""
     if not selectors.may_record_progress(by, turnaround):
         raise PermissionDenied
-    note = _text(note, "note", _("请填写进展情况。"))
     if turnaround.status == Status.CLOSED:
-        raise TurnaroundError(_("跟踪已结束，不能再记录进展。"), "note")
+        raise TransitionNotAllowed(_("跟踪已结束，不能再记录进展。"))
+    note = _text(note, "note", _("请填写进展情况。"))
     done = {int(pk) for pk in done}
     steps = TurnaroundAction.objects.filter(turnaround=turnaround, pk__in=done)
     if len(steps) != len(done):
