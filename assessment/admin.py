@@ -19,6 +19,9 @@ from .models import (
     RoundInspector,
     Submission,
     SubmissionEvent,
+    Turnaround,
+    TurnaroundAction,
+    TurnaroundEvent,
 )
 
 
@@ -172,3 +175,39 @@ class InspectionRoundAdmin(admin.ModelAdmin):
 class ConflictDeclarationAdmin(admin.ModelAdmin):
     list_display = ["inspector", "unit", "reason", "declared_at"]
     autocomplete_fields = ["unit"]
+
+
+# --- 后进转化: opened, progressed and closed through assessment.services.turnaround only
+# (the actor checks live there), so the admin shows the records read-only.
+
+
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TurnaroundActionInline(_ReadOnly, admin.TabularInline):
+    model = TurnaroundAction
+    extra = 0
+    fields = ["description", "deadline", "done_on", "progress"]
+
+
+class TurnaroundEventInline(_ReadOnly, admin.TabularInline):
+    model = TurnaroundEvent
+    extra = 0
+    fields = ["at", "by", "from_status", "to_status", "note"]
+    readonly_fields = ["at"]
+
+
+@admin.register(Turnaround)
+class TurnaroundAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["__str__", "unit", "reason", "talk_on", "status"]
+    list_filter = ["reason", "status", "period__plan"]
+    search_fields = ["unit__name", "branch__name"]
+    inlines = [TurnaroundActionInline, TurnaroundEventInline]

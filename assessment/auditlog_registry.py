@@ -26,6 +26,7 @@ from .models import (
     ScoreSnapshot,
     Submission,
     SubmissionEvent,
+    Turnaround,
 )
 
 auditlog.register(Cycle)
@@ -37,6 +38,7 @@ auditlog.register(GradingRule)
 auditlog.register(ScoreSnapshot, exclude_fields=["data"])
 auditlog.register(NegativeListEntry)
 auditlog.register(Rectification)
+auditlog.register(Turnaround)  # 后进转化: its moves are TurnaroundEvent rows as well
 # Creation and deletion of a submission (updates arrive through SubmissionEvent below).
 auditlog.register(Submission, exclude_fields=["version", "updated_at"])
 
