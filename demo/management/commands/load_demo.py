@@ -7,6 +7,7 @@ from demo import organisation
 from demo import plans as plans_demo
 from demo import scores as scores_demo
 from demo import signals as signals_demo
+from demo import turnaround as turnaround_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             feedback_demo.publish_results()
             scores_demo.load()  # scores every plan from the answers above
             plans_demo.publish_due()  # last: freezes the scores as published
+            turnaround_demo.load()  # 结果运用 of 2025 and two lagging branches followed up
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data loaded."))
