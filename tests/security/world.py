@@ -7,7 +7,7 @@ primary key alone.
 2. Every id sequence of the database is then moved to OUTSIDE_START.
 3. Unit B (省乙局; unit names are public) and all its objects (branch, secretary,
    submissions, evidence, rectification, negative list entry, ratings, follow-up case,
-   appeal, report jobs with files, scores, API token) are created: every row with
+   appeal, report jobs with files, scores, lagging follow-up, API token) are created: every row with
    pk >= OUTSIDE_START belongs to B.
 
 So for a secretary of A1, the administrator of A or the secretary of C1, ANY pk >=
@@ -54,6 +54,7 @@ def _populate(unit, branch, secretary, admin, committee, g, label):
     from assessment.services import rectification as rect_service
     from assessment.services.evidence import store_evidence
     from assessment.services.submissions import save_draft, submit_branch
+    from assessment.services.turnaround import open_turnaround
     from feedback.services import cases as case_service
     from feedback.services.ratings import RatingInput, submit_public_rating
     from reports import services as report_service
@@ -128,7 +129,18 @@ def _populate(unit, branch, secretary, admin, committee, g, label):
             total=Decimal("80"),
             max_points=Decimal("100"),
             net_rate=Decimal("80"),
+            tier="lagging" if score_branch else "",
         )
+    turnaround = open_turnaround(
+        by=committee,
+        period=g["closed_period"],
+        unit=unit,
+        branch=branch,
+        talk_on=timezone.localdate(),
+        participants=f"{label}支部书记",
+        agreed=f"{label}按月召开支委会",
+        actions=[(f"{label}补齐会议记录", timezone.localdate() + dt.timedelta(days=30))],
+    )
     scorecard = report_service.request_report(
         kind=ReportJob.Kind.SCORECARD, period=g["closed_period"], unit=unit, by=committee
     ).job
@@ -154,6 +166,7 @@ def _populate(unit, branch, secretary, admin, committee, g, label):
         "scorecard": scorecard,
         "sheet": sheet,
         "token": token,
+        "turnaround": turnaround,
         "submission": Submission.objects.get(
             period=g["open_period"], branch=branch, indicator=g["indicator"]
         ),
