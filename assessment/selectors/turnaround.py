@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from units.selectors import scope_of
@@ -237,9 +237,14 @@ def overview(user) -> Overview:
 
 
 def untracked_lagging(period, *, unit_ids=None) -> tuple[list, list]:
-    """(branch rows, unit rows) lagging in the period with no follow-up from it yet: what the
-    committee may still open. Three queries."""
-    followed = set(Turnaround.objects.filter(period=period).values_list("unit_id", "branch_id"))
+    """(branch rows, unit rows) lagging in the period and not followed up — neither from this
+    period nor by a follow-up still running: what the committee may still open. Three
+    queries."""
+    followed = set(
+        Turnaround.objects.filter(
+            Q(period=period) | ~Q(status=Turnaround.Status.CLOSED)
+        ).values_list("unit_id", "branch_id")
+    )
     followed_branches = {b for _u, b in followed if b}
     followed_units = {u for u, b in followed if not b}
     branches = rows_for([period], branches=True, unit_ids=unit_ids)[period.pk][1]

@@ -144,3 +144,24 @@ def test_the_list_keeps_its_query_count(client, results_world, committee, a1_fol
         response = client.get("/turnaround/")
     assert len(response.context["overview"].tracked) == 5
     assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_a_running_follow_up_keeps_its_branch_off_the_untracked_list(
+    client, results_world, committee
+):
+    w = results_world
+    client.force_login(committee)
+    b1 = service.open_turnaround(
+        by=committee,
+        period=w["q"]["q2"],
+        unit=w["units"]["b"],
+        branch=w["branches"]["b1"],
+        talk_on=TALK,
+        participants="工委",
+        agreed="整改",
+        actions=[("整改", dt.date(2026, 8, 1))],
+    )
+    assert client.get("/turnaround/").context["untracked_branches"] == []
+    service.close_turnaround(b1, by=committee, note="结束")
+    untracked = client.get("/turnaround/").context["untracked_branches"]
+    assert [r.branch_name for r in untracked] == ["乙局第一党支部"]
