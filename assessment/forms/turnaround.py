@@ -18,7 +18,9 @@ class TurnaroundForm(StyledFormMixin, forms.Form):
         empty_label=_("整个单位（较差等次或一票否决）"),
         help_text=_("后进党支部选择支部；单位等次较差或被一票否决时留空。"),
     )
-    talk_on = forms.DateField(label=_("约谈日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    talk_on = forms.DateField(
+        label=_("约谈日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     participants = forms.CharField(
         label=_("参加约谈人员"),
         max_length=1000,
@@ -45,7 +47,9 @@ class TurnaroundForm(StyledFormMixin, forms.Form):
             self.fields[f"deadline_{n}"] = forms.DateField(
                 label=_("完成期限 %(n)d") % {"n": n},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+                ),
             )
 
     def plan_rows(self):
