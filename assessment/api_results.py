@@ -254,7 +254,7 @@ class TurnaroundOpenSerializer(serializers.Serializer):
 class ProgressSerializer(serializers.Serializer):
     note = serializers.CharField(label=_("进展情况"), max_length=2000)
     done = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
         required=False,
         default=list,
         max_length=turnaround_service.MAX_ACTIONS,
