@@ -16,8 +16,8 @@ D = Decimal
 
 
 @pytest.fixture
-def cycle(db):
-    cycle = create_cycle(title="2024—2026", start_year=2024)
+def cycle(db, committee):
+    cycle = create_cycle(by=committee, title="2024—2026", start_year=2024)
     load_template(cycle.plans.get(year=2024))
     return cycle
 
@@ -91,8 +91,8 @@ def test_a_results_year_leans_towards_outcomes_and_satisfaction(cycle):
     assert (target.weight_satisfaction, target.weight_quarterly) == (D("0.20"), D("0.40"))
 
 
-def test_a_benchmark_year_copy_leans_on_the_standards(cycle):
-    later = create_cycle(title="2027—2029", start_year=2027)
+def test_a_benchmark_year_copy_leans_on_the_standards(cycle, committee):
+    later = create_cycle(by=committee, title="2027—2029", start_year=2027)
     source = plan(cycle, 2024).systems.get()
     new, changed = svc.copy_to_plan(source, later.plans.get(year=2027))
     assert "XN01" in changed
