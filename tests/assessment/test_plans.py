@@ -45,7 +45,9 @@ def test_cycles_cannot_overlap_years(db, committee):
 def test_the_next_cycle_copies_the_last_years_system_into_its_first_year(db, committee):
     first = svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
     load_template(first.plans.get(year=2026))
-    second = svc.create_cycle(by=committee, title="2027—2029", start_year=2027, previous=first, copy_forward=True)
+    second = svc.create_cycle(
+        by=committee, title="2027—2029", start_year=2027, previous=first, copy_forward=True
+    )
     plan = second.plans.get(year=2027)
     assert plan.systems.count() == 1
     assert plan.systems.get().indicators.count() == (
@@ -106,7 +108,9 @@ def test_plan_phase_and_tasks_are_editable(db, committee):
 
 def test_a_period_window_can_be_moved_until_published(db, committee):
     period = PeriodFactory()
-    svc.update_period_window(period, by=committee, opens_on=dt.date(2024, 3, 20), deadline=dt.date(2024, 4, 15))
+    svc.update_period_window(
+        period, by=committee, opens_on=dt.date(2024, 3, 20), deadline=dt.date(2024, 4, 15)
+    )
     period.refresh_from_db()
     assert (period.opens_on, period.deadline) == (dt.date(2024, 3, 20), dt.date(2024, 4, 15))
 
@@ -114,7 +118,9 @@ def test_a_period_window_can_be_moved_until_published(db, committee):
 def test_a_deadline_before_the_opening_is_refused(db, committee):
     period = PeriodFactory()
     with pytest.raises(svc.PlanError, match="截止日期不能早于开始报送日期"):
-        svc.update_period_window(period, by=committee, opens_on=dt.date(2024, 4, 1), deadline=dt.date(2024, 3, 1))
+        svc.update_period_window(
+            period, by=committee, opens_on=dt.date(2024, 4, 1), deadline=dt.date(2024, 3, 1)
+        )
 
 
 def test_a_published_period_window_is_frozen(db, committee):
@@ -122,4 +128,6 @@ def test_a_published_period_window_is_frozen(db, committee):
     Period.objects.filter(pk=period.pk).update(status=Period.Status.PUBLISHED)
     period.refresh_from_db()
     with pytest.raises(svc.PlanError, match="已发布的节点不能再修改时间"):
-        svc.update_period_window(period, by=committee, opens_on=period.opens_on, deadline=period.deadline)
+        svc.update_period_window(
+            period, by=committee, opens_on=period.opens_on, deadline=period.deadline
+        )
