@@ -109,6 +109,15 @@ def can_manage(user) -> bool:
     return scope_of(user).acts_as_committee
 
 
+def may_manage_tokens(user) -> bool:
+    """Creating and revoking API tokens: committee staff, never through a token."""
+    return scope_of(user).acts_as_committee
+
+
+def may_import_organisation(user) -> bool:
+    return scope_of(user).acts_as_committee
+
+
 def units_visible_to(user) -> QuerySet[Unit]:
     scope = scope_of(user)
     units = Unit.objects.all()
