@@ -75,8 +75,13 @@ def scope_of(user) -> Scope:
 
 
 def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
-    """The scope of a user acting through an API token limited to one unit or to reading."""
+    """The scope of a user acting through an API token limited to one unit or to reading.
+
+    A leader reads and changes nothing: a leader's token limited to a unit reads that unit
+    and stays read-only, whatever the token says."""
     scope = scope_of(user)
+    if scope.leader and not scope.committee and unit_id not in scope.unit_ids:
+        read_only = True
     if unit_id is not None:
         sees_unit = scope.committee or scope.leader or unit_id in scope.unit_ids
         branch_ids = frozenset(
