@@ -67,12 +67,15 @@ def may_edit_branch(user, branch) -> bool:
     return not scope.read_only and branch.pk in scope.branch_ids
 
 
-def may_store_evidence(user, unit, branch=None) -> bool:
-    """A branch's file: its secretary; a unit-level file (a rectification answer): whoever
-    handles the unit's own business."""
-    if branch is not None:
-        return branch.unit_id == unit.pk and may_edit_branch(user, branch)
-    return scope_of(user).handles_unit(unit.pk)
+def may_store_evidence(user, unit, branch=None, period=None) -> bool:
+    """A quarter's evidence (a period): the branch's own secretary. A file without a period
+    (a rectification answer): whoever handles the unit's business, or the branch's secretary."""
+    if branch is not None and branch.unit_id != unit.pk:
+        return False
+    branch_writes = branch is not None and may_edit_branch(user, branch)
+    if period is not None:
+        return branch_writes
+    return branch_writes or scope_of(user).handles_unit(unit.pk)
 
 
 def may_check_for_unit(user, submission) -> bool:

@@ -190,7 +190,7 @@ def store_evidence(upload, *, by, unit, branch=None, period=None) -> Evidence:
     """Check and store an upload; the same file uploaded again for the same branch and
     period returns the evidence already kept instead of a second copy."""
     ensure(
-        submission_selectors.may_store_evidence(by, unit, branch),
+        submission_selectors.may_store_evidence(by, unit, branch, period),
         _("只有本支部的书记（单位层面的材料：本单位管理员）可以上传材料。"),
     )
     name, content_type = check_upload(upload)
