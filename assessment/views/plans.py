@@ -126,7 +126,7 @@ def plan_load_template(request, year):
 def plan_new_system(request, year):
     require_staff(request.user)
     plan = get_object_or_404(AnnualPlan, year=year)
-    system = create_empty_system(plan)
+    system = create_empty_system(plan, by=request.user)
     messages.success(request, _("已建立空白指标体系：先添加一级维度，再在维度下添加指标。"))
     return redirect("system_detail", pk=system.pk)
 
