@@ -26,6 +26,7 @@ from ..selectors import review as selectors
 from .submissions import (
     SubmissionError,
     VersionConflict,
+    check_lengths,
     conditional_update,
     ensure_open,
     record,
@@ -96,6 +97,7 @@ def accept(submission, *, by, read_version, grade="", score=None, comment=""):
     grade, score = resolve_score(submission, grade=grade, score=score)
     schedule.after_review(submission)  # on commit only; a failed accept rolls it back
     comment = (comment or "").strip() or submission.reviewer_comment
+    check_lengths({"reviewer_comment": comment})
     fields = {
         "grade": grade,
         "reviewer_score": score,
@@ -148,6 +150,7 @@ def return_submission(submission, *, by, read_version, reason):
         raise SubmissionError(_("系统取数项无需支部填写，不能退回；如数值有误，请修正并写明原因。"))
     if not reason:
         raise SubmissionError(_("退回时请写明原因，支部书记会看到它。"))
+    check_lengths({"reviewer_comment": reason})
     transition(
         submission,
         Submission.Status.RETURNED,

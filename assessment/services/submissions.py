@@ -56,6 +56,19 @@ class InvalidInput(SubmissionError):
         super().__init__(message)
 
 
+def check_lengths(values: dict, model=Submission) -> None:
+    """The field limits of the model, for every door (the UPDATEs here skip full_clean)."""
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if limit and isinstance(value, str) and len(value) > limit:
+            label = model._meta.get_field(name).verbose_name
+            raise InvalidInput(
+                _("“%(field)s”最多 %(max)d 个字，现有 %(n)d 个。")
+                % {"field": label, "max": limit, "n": len(value)},
+                field=name,
+            )
+
+
 class InvalidNumber(SubmissionError):
     """A reported number outside what the item's number kind allows; `field` names it."""
 
@@ -244,6 +257,7 @@ def save_draft(
     for text in ("narrative", "answer"):
         if text in fields:
             fields[text] = (fields[text] or "").strip()
+    check_lengths(fields)
     changes = _diff(submission, fields)
     before_ids = set(submission.evidence.values_list("pk", flat=True))
     after_ids = set(before_ids if evidence is None else (e.pk for e in evidence))
@@ -366,4 +380,5 @@ def comment(submission, *, by, text: str):
     text = text.strip()
     if not text:
         raise SubmissionError(_("请填写意见内容。"))
+    check_lengths({"reviewer_comment": text})  # a comment is held to a review comment's limit
     return record(submission, by=by, action="comment", reason=text)
