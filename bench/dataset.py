@@ -288,7 +288,7 @@ def build(
         units, branches, committee_id = _organisation(scale, rng, info, branches_per_unit)
         step("organisation", t0)
         t0 = time.perf_counter()
-        plan, periods, leaves = _plan(info)
+        plan, periods, leaves = _plan(info, committee_id)
         step("plan_and_indicators", t0)
         t0 = time.perf_counter()
         info.submissions = _submissions(rng, info, units, branches, periods, leaves, committee_id)
@@ -362,13 +362,18 @@ def _organisation(scale, rng, info, branches_per_unit):
     return units, branches, committee.pk
 
 
-def _plan(info):
+def _plan(info, committee_id):
     """The cycle, the first plan with the default system, sub-items, pinned periods."""
     from assessment.models import Indicator, Period
     from assessment.services.indicator_template import load_template
     from assessment.services.plans import create_cycle
+    from units.models import User
 
-    cycle = create_cycle(title=f"{YEAR}—{YEAR + 2}年模范机关创建三年行动计划", start_year=YEAR)
+    cycle = create_cycle(
+        by=User.objects.get(pk=committee_id),
+        title=f"{YEAR}—{YEAR + 2}年模范机关创建三年行动计划",
+        start_year=YEAR,
+    )
     plan = cycle.plans.order_by("year").first()
     system = load_template(plan, note="基准测试")
     regular = (Indicator.Kind.QUANTITATIVE, Indicator.Kind.GRADED, Indicator.Kind.YES_NO)

@@ -68,6 +68,11 @@ def may_moderate(user) -> bool:
     return scope_of(user).acts_as_committee
 
 
+def may_import_survey(user) -> bool:
+    """Importing a third-party survey (ratings of every unit): the committee, unnarrowed."""
+    return scope_of(user).acts_as_committee
+
+
 def _unit_filter(user, field="unit_id"):
     scope = scope_of(user)
     if scope.sees_everything:

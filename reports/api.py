@@ -4,7 +4,6 @@ The same rules as the web page: reports.services decides who may ask for what an
 the job; reports.selectors decides who sees (and downloads) which job.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -51,29 +50,24 @@ class ReportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def create(self, request, *args, **kwargs):
-        if not services.requestable_kinds(request.user):
+        if not selectors.requestable_kinds(request.user):  # before the body: 403, not 400
             raise exceptions.PermissionDenied()
         body = s.ReportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         kind = ReportJob.Kind(data["kind"])
+        # The target follows the kind: a unit report names no branch and the reverse.
+        scope = services.scope_for(kind)
         try:
-            services.check_request(
-                request.user, kind, data["period"], unit=data["unit"], branch=data["branch"]
+            outcome = services.request_report(
+                kind=kind,
+                period=data["period"],
+                unit=data["unit"] if scope == ReportJob.Scope.UNIT else None,
+                branch=data["branch"] if scope == ReportJob.Scope.BRANCH else None,
+                by=request.user,
             )
         except services.ReportRequestError as exc:
             raise exceptions.ValidationError({exc.field or "kind": [str(exc)]}) from exc
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        # The target follows the kind: a unit report names no branch and the reverse.
-        scope = services.scope_for(kind)
-        outcome = services.request_report(
-            kind=kind,
-            period=data["period"],
-            unit=data["unit"] if scope == ReportJob.Scope.UNIT else None,
-            branch=data["branch"] if scope == ReportJob.Scope.BRANCH else None,
-            by=request.user,
-        )
         job = self.get_queryset().get(pk=outcome.job.pk)
         code = (
             status.HTTP_201_CREATED if outcome.created or outcome.requeued else status.HTTP_200_OK

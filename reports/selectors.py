@@ -6,6 +6,28 @@ from units.selectors import scope_of
 
 from .models import ReportJob
 
+Kind = ReportJob.Kind
+
+
+def requestable_kinds(user) -> list:
+    """Kinds this user may ask for. Leaders and read-only tokens ask for none; a token
+    limited to one unit asks as that unit's administrator, whatever its user's role."""
+    scope = scope_of(user)
+    if scope.read_only:
+        return []
+    if scope.acts_as_committee:
+        return list(Kind)
+    kinds = []
+    if scope.is_unit_admin:
+        kinds += [Kind.SCORECARD, Kind.FEEDBACK_SHEET]
+    elif scope.is_secretary:
+        kinds += [Kind.FEEDBACK_SHEET]
+    return kinds
+
+
+def may_request_report(user, kind) -> bool:
+    return kind in requestable_kinds(user)
+
 
 def jobs_visible_to(user) -> QuerySet[ReportJob]:
     """Committee staff and leaders: every job. A unit administrator: the own unit's

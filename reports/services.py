@@ -17,7 +17,6 @@ from functools import partial
 
 from celery import current_app
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, transaction
@@ -26,11 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import Period
+from units.errors import ensure
 from units.models import Branch, Unit
 from units.selectors import branches_visible_to, scope_of, units_visible_to
 from units.workflow import check_transition
 
-from . import builders, charts
+from . import builders, charts, selectors
 from .models import BATCH_KINDS, JOB_TRANSITIONS, ReportJob, ReportJobEvent, ReportPart
 from .models import report_storage as _storage
 from .pdf import render_pdf
@@ -85,26 +85,12 @@ class ReportRequestError(Exception):
         self.field = field
 
 
-def requestable_kinds(user) -> list:
-    """Kinds this user may ask for. Leaders read reports and ask for none (read-only)."""
-    scope = scope_of(user)
-    if scope.acts_as_committee:
-        return list(Kind)
-    kinds = []
-    if scope.is_unit_admin:
-        kinds += [Kind.SCORECARD, Kind.FEEDBACK_SHEET]
-    elif scope.is_secretary:
-        kinds += [Kind.FEEDBACK_SHEET]
-    return kinds
-
-
 UNIT_RESULT_STATUSES = {Period.Status.CLOSED, Period.Status.PUBLISHED}
 
 
 def check_request(user, kind, period, unit=None, branch=None):
-    """Raise ReportRequestError (or PermissionDenied) unless ``user`` may ask for this."""
-    if kind not in requestable_kinds(user):
-        raise PermissionDenied(_("您没有生成该类报告的权限。"))
+    """Raise ReportRequestError (or NotAllowed) unless ``user`` may ask for this."""
+    ensure(selectors.may_request_report(user, kind), _("您没有生成该类报告的权限。"))
     if period.status == Period.Status.DRAFT:
         raise ReportRequestError(_("该考核节点尚未开放，没有可生成的数据。"), "period")
     scope = scope_for(kind)
@@ -159,11 +145,14 @@ class RequestOutcome:
     requeued: bool  # an existing finished job asked for again
 
 
-def request_report(*, kind, period, unit=None, branch=None, by=None) -> RequestOutcome:
+def request_report(*, kind, period, unit=None, branch=None, by) -> RequestOutcome:
     """Ask for a report. The same request while one is queued or running returns that job;
     asked again after it finished, the same job is queued again and its file replaced.
     The task is sent after commit; if the broker is down the job stays queued and the
-    sweep sends it later."""
+    sweep sends it later. A person's request (``by``) is checked by check_request first;
+    ``by=None`` is the platform's own (auto_request)."""
+    if by is not None:
+        check_request(by, kind, period, unit=unit, branch=branch)
     scope = scope_for(kind)
     unit = unit if scope == Scope.UNIT else None
     branch = branch if scope == Scope.BRANCH else None

@@ -27,7 +27,7 @@ def _list_page(request, request_form=None, status=200):
     data = filters.cleaned_data if filters.is_valid() else {}
     jobs = selectors.job_list(request.user, kind=data.get("kind"), status=data.get("status"))
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
-    kinds = services.requestable_kinds(request.user)
+    kinds = selectors.requestable_kinds(request.user)
     if request_form is None and kinds:
         request_form = ReportRequestForm(request.user, kinds)
     return render(
@@ -47,7 +47,7 @@ def job_list(request):
 @login_required
 @require_POST
 def request_report(request):
-    kinds = services.requestable_kinds(request.user)
+    kinds = selectors.requestable_kinds(request.user)
     if not kinds:
         raise PermissionDenied
     form = ReportRequestForm(request.user, kinds, request.POST)
@@ -55,12 +55,6 @@ def request_report(request):
         data = form.cleaned_data
         kind = ReportJob.Kind(data["kind"])
         try:
-            services.check_request(
-                request.user, kind, data["period"], unit=data["unit"], branch=data["branch"]
-            )
-        except services.ReportRequestError as exc:
-            form.add_error(exc.field, str(exc))
-        else:
             outcome = services.request_report(
                 kind=kind,
                 period=data["period"],
@@ -68,6 +62,9 @@ def request_report(request):
                 branch=data["branch"],
                 by=request.user,
             )
+        except services.ReportRequestError as exc:
+            form.add_error(exc.field, str(exc))
+        else:
             job = outcome.job
             job.refresh_from_db()
             if job.status == ReportJob.Status.DONE:

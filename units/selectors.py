@@ -75,8 +75,13 @@ def scope_of(user) -> Scope:
 
 
 def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
-    """The scope of a user acting through an API token limited to one unit or to reading."""
+    """The scope of a user acting through an API token limited to one unit or to reading.
+
+    A leader reads and changes nothing: a leader's token limited to a unit reads that unit
+    and stays read-only, whatever the token says."""
     scope = scope_of(user)
+    if scope.leader and not scope.committee and unit_id not in scope.unit_ids:
+        read_only = True
     if unit_id is not None:
         sees_unit = scope.committee or scope.leader or unit_id in scope.unit_ids
         branch_ids = frozenset(
@@ -106,6 +111,15 @@ def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
 
 def can_manage(user) -> bool:
     """Committee staff change things; leaders read everything and change nothing."""
+    return scope_of(user).acts_as_committee
+
+
+def may_manage_tokens(user) -> bool:
+    """Creating and revoking API tokens: committee staff, never through a token."""
+    return scope_of(user).acts_as_committee
+
+
+def may_import_organisation(user) -> bool:
     return scope_of(user).acts_as_committee
 
 

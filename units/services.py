@@ -1,15 +1,19 @@
 """Actions that change the organisation. Each runs in one transaction."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from .errors import ensure
 from .export_safety import neutralise_dataset
 from .importing import ImportOutcome, import_all_or_nothing, read_dataset
 from .models import Branch, Role, Unit
 from .resources import RESOURCES
+from .selectors import may_import_organisation
 
 
-def import_organisation(kind: str, uploaded_file) -> ImportOutcome:
+def import_organisation(kind: str, uploaded_file, *, by) -> ImportOutcome:
     """Import categories, groups, units or branches: every row, or none of them."""
+    ensure(may_import_organisation(by), _("只有工委工作人员可以导入组织数据。"))
     resource_class, _label = RESOURCES[kind]
     resource = resource_class()
     headers = [f.column_name for f in resource.get_import_fields()]

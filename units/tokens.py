@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .errors import ensure
 from .models import ApiToken
+from .selectors import may_manage_tokens
 
 PREFIX_LENGTH = 8
 
@@ -19,6 +22,7 @@ def _hash(key: str) -> str:
 @transaction.atomic
 def create_token(*, name, user, created_by, unit=None, read_only=True, days=90):
     """Returns (token, key). The key is shown once and never stored."""
+    ensure(may_manage_tokens(created_by), _("只有工委工作人员可以创建接口令牌。"))
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         name=name,
@@ -34,7 +38,8 @@ def create_token(*, name, user, created_by, unit=None, read_only=True, days=90):
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken) -> None:
+def revoke_token(token: ApiToken, *, by) -> None:
+    ensure(may_manage_tokens(by), _("只有工委工作人员可以撤销接口令牌。"))
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 

@@ -84,7 +84,7 @@ def import_page(request):
         if form.is_valid():
             try:
                 outcome = services.import_organisation(
-                    form.cleaned_data["kind"], form.cleaned_data["file"]
+                    form.cleaned_data["kind"], form.cleaned_data["file"], by=request.user
                 )
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
@@ -182,6 +182,6 @@ def token_list(request):
 @login_required
 @recent_login_required
 def token_revoke(request, pk):
-    tokens.revoke_token(get_object_or_404(ApiToken, pk=pk))
+    tokens.revoke_token(get_object_or_404(ApiToken, pk=pk), by=request.user)
     messages.success(request, _("令牌已撤销，使用它的系统将立即无法访问。"))
     return redirect("token_list")

@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from units.selectors import scope_of
+
 from ..models import AnnualPlan, Cycle, Indicator, IndicatorSystem, Period
 
 # Which item frequencies each period collects.
@@ -15,6 +17,16 @@ FREQUENCIES_BY_PERIOD = {
 }
 
 SCORED_KINDS = [k for k in Indicator.Kind.values if k != Indicator.Kind.DIMENSION]
+
+
+def may_edit_plan(user) -> bool:
+    """Cycles, annual plans and period windows: committee staff over every unit."""
+    return scope_of(user).acts_as_committee
+
+
+def may_manage_periods(user) -> bool:
+    """Opening, closing, reopening and publishing periods (and correcting published scores)."""
+    return scope_of(user).acts_as_committee
 
 
 def current_system(plan: AnnualPlan) -> IndicatorSystem | None:

@@ -7,9 +7,20 @@ from units.selectors import scope_of
 
 from ..models import Submission
 from ..rules import unusual
-from .submissions import submissions_visible_to
+from .submissions import may_check_for_unit, submissions_visible_to
 
 AWAITING = "awaiting"
+
+
+def may_review(user, submission=None) -> bool:
+    """Accepting, scoring and bulk-accepting items: committee staff over every unit."""
+    return scope_of(user).acts_as_committee
+
+
+def may_return(user, submission) -> bool:
+    """Returning an item to its branch: the committee, or the unit's administrators at
+    their check."""
+    return may_review(user, submission) or may_check_for_unit(user, submission)
 
 
 def awaiting_review_q() -> Q:

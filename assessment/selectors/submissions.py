@@ -62,8 +62,45 @@ def evidence_visible_to(user) -> QuerySet:
 
 
 def may_edit_branch(user, branch) -> bool:
-    """Only the branch's own secretary writes its evidence."""
-    return branch.pk in scope_of(user).branch_ids
+    """Only the branch's own secretary writes its evidence (never through a read-only token)."""
+    scope = scope_of(user)
+    return not scope.read_only and branch.pk in scope.branch_ids
+
+
+def may_store_evidence(user, unit, branch=None, period=None) -> bool:
+    """A quarter's evidence (a period): the branch's own secretary. A file without a period
+    (a rectification answer): whoever handles the unit's business, or the branch's secretary."""
+    if branch is not None and branch.unit_id != unit.pk:
+        return False
+    branch_writes = branch is not None and may_edit_branch(user, branch)
+    if period is not None:
+        return branch_writes
+    return branch_writes or scope_of(user).handles_unit(unit.pk)
+
+
+def may_check_for_unit(user, submission) -> bool:
+    """The unit's check (pass on to the committee, or return): the unit's administrators."""
+    scope = scope_of(user)
+    return not scope.read_only and submission.unit_id in scope.unit_ids
+
+
+def may_comment(user, submission) -> bool:
+    """Comments on an item: committee staff and the unit's administrators."""
+    return scope_of(user).handles_unit(submission.unit_id)
+
+
+def is_asked_of(period, branch, indicator) -> bool:
+    """Whether the item is one the branch reports in this period (its unit's category)."""
+    return period_items(period, branch.unit.category).filter(pk=indicator.pk).exists()
+
+
+def foreign_files(period, branch, evidence) -> list:
+    """The ids among ``evidence`` that are not files of this branch and period."""
+    ids = {e.pk for e in evidence}
+    if not ids:
+        return []
+    own = set(branch_files(period, branch).filter(pk__in=ids).values_list("pk", flat=True))
+    return sorted(ids - own)
 
 
 @dataclass

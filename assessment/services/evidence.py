@@ -18,7 +18,10 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
+
 from ..models import Evidence
+from ..selectors import submissions as submission_selectors
 
 # content type -> stored extension
 ALLOWED_TYPES = {
@@ -186,6 +189,10 @@ def _sha256(upload) -> str:
 def store_evidence(upload, *, by, unit, branch=None, period=None) -> Evidence:
     """Check and store an upload; the same file uploaded again for the same branch and
     period returns the evidence already kept instead of a second copy."""
+    ensure(
+        submission_selectors.may_store_evidence(by, unit, branch, period),
+        _("只有本支部的书记（单位层面的材料：本单位管理员）可以上传材料。"),
+    )
     name, content_type = check_upload(upload)
     sha = _sha256(upload)
     existing = Evidence.objects.filter(unit=unit, branch=branch, period=period, sha256=sha).first()

@@ -13,7 +13,7 @@ from units.importing import ImportOutcome, RowProblem, import_all_or_nothing, re
 
 from ..models import AnnualPlan, IndicatorSystem
 from ..resources import IndicatorResource
-from .indicators import build_tree, flatten, next_version, validate_system
+from .indicators import build_tree, ensure_may_edit, flatten, next_version, validate_system
 
 REQUIRED_HEADERS = ("编码", "上级编码", "名称", "类型", "满分", "权重（%）", "频次")
 
@@ -27,10 +27,11 @@ def export_system(system: IndicatorSystem, file_format="xlsx"):
 
 
 def import_system(
-    plan: AnnualPlan, uploaded_file, *, note=""
+    plan: AnnualPlan, uploaded_file, *, by, note=""
 ) -> tuple[ImportOutcome, IndicatorSystem | None]:
     """Import a spreadsheet as the plan's next version. All or nothing; raises
     units.importing.ImportFileError when the file as a whole cannot be read."""
+    ensure_may_edit(by)
     dataset = read_dataset(uploaded_file, required_headers=REQUIRED_HEADERS)
     if not len(dataset):
         return ImportOutcome(problems=[RowProblem(1, _("文件中没有任何指标行。"))]), None

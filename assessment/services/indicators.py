@@ -23,11 +23,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
 from units.models import UnitCategory
 from units.numbers import rounded
 
 from ..models import AnnualPlan, Indicator, IndicatorSystem, Period, Phase
-from ..selectors.plans import FREQUENCIES_BY_PERIOD
+from ..selectors.plans import FREQUENCIES_BY_PERIOD, may_edit_plan
 
 HUNDRED = Decimal("100")
 OUTSIDE_WEIGHTS = {Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION, Indicator.Kind.VETO}
@@ -390,16 +391,22 @@ def next_version(plan: AnnualPlan) -> int:
     return (plan.systems.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
-def create_empty_system(plan: AnnualPlan) -> IndicatorSystem:
+def ensure_may_edit(by) -> None:
+    ensure(may_edit_plan(by), _("只有工委工作人员可以修改指标体系。"))
+
+
+def create_empty_system(plan: AnnualPlan, *, by) -> IndicatorSystem:
     """A blank system as the plan's next version, for a deployment building its own tree."""
+    ensure_may_edit(by)
     return IndicatorSystem.objects.create(
         plan=plan, version=next_version(plan), note=_("自建指标体系")
     )
 
 
 @transaction.atomic
-def create_version(system: IndicatorSystem, *, note: str = "") -> IndicatorSystem:
+def create_version(system: IndicatorSystem, *, by, note: str = "") -> IndicatorSystem:
     """Copy a system as the plan's next version; periods opened later use the new one."""
+    ensure_may_edit(by)
     new = IndicatorSystem.objects.create(
         plan=system.plan,
         version=next_version(system.plan),
@@ -454,8 +461,9 @@ def _subtree_height(item) -> int:
 
 
 @transaction.atomic
-def save_item(item: Indicator, *, categories=None) -> Indicator:
+def save_item(item: Indicator, *, by, categories=None) -> Indicator:
     """Create or change an item (from the editor's form) after the lock and tree checks."""
+    ensure_may_edit(by)
     ensure_editable(item.system)
     _check_parent(item, item.parent)
     if (
@@ -477,8 +485,9 @@ def save_item(item: Indicator, *, categories=None) -> Indicator:
 
 
 @transaction.atomic
-def move_item(item: Indicator, direction: str) -> None:
+def move_item(item: Indicator, direction: str, *, by) -> None:
     """Swap an item with its previous or next sibling."""
+    ensure_may_edit(by)
     ensure_editable(item.system)
     siblings = list(
         Indicator.objects.filter(system=item.system, parent=item.parent_id).order_by(
@@ -497,8 +506,9 @@ def move_item(item: Indicator, direction: str) -> None:
 
 
 @transaction.atomic
-def reweight(system: IndicatorSystem, parent: Indicator | None, weights: dict) -> None:
+def reweight(system: IndicatorSystem, parent: Indicator | None, weights: dict, *, by) -> None:
     """Set the weights of a group of siblings at once; refused unless they sum to 100 %."""
+    ensure_may_edit(by)
     ensure_editable(system)
     siblings = list(
         Indicator.objects.filter(system=system, parent=parent, retired_at__isnull=True).exclude(
@@ -521,8 +531,9 @@ def reweight(system: IndicatorSystem, parent: Indicator | None, weights: dict) -
 
 
 @transaction.atomic
-def retire_item(item: Indicator, *, reason: str) -> None:
+def retire_item(item: Indicator, *, by, reason: str) -> None:
     """淘汰: the item (and anything under it) leaves the system but stays in its history."""
+    ensure_may_edit(by)
     ensure_editable(item.system)
     if not reason.strip():
         raise InvalidEdit(_("淘汰指标须写明原因。"))
@@ -539,7 +550,8 @@ def retire_item(item: Indicator, *, reason: str) -> None:
 
 
 @transaction.atomic
-def restore_item(item: Indicator) -> None:
+def restore_item(item: Indicator, *, by) -> None:
+    ensure_may_edit(by)
     ensure_editable(item.system)
     if item.parent_id and item.parent.retired_at:
         raise InvalidEdit(_("上级已淘汰，请先恢复上级。"))

@@ -5,10 +5,10 @@ Only committee staff act here; each function checks the actor and is one transac
 
 import secrets
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from units.errors import NotAllowed
 from units.selectors import can_manage
 from units.workflow import check_transition
 
@@ -35,7 +35,7 @@ class InspectionError(Exception):
 
 def _ensure_staff(user):
     if not can_manage(user):
-        raise PermissionDenied(_("只有工委工作人员可以组织联检联评。"))
+        raise NotAllowed(_("只有工委工作人员可以组织联检联评。"))
 
 
 def _ensure_draft(round_):
@@ -218,7 +218,7 @@ def score_item(assignment, *, by, grade="", score=None, comment=""):
         .get(pk=assignment.pk)
     )
     if assignment.inspector.user_id != by.pk:
-        raise PermissionDenied(_("这不是分配给您的评审项。"))
+        raise NotAllowed(_("这不是分配给您的评审项。"))
     if assignment.round.status != InspectionRound.Status.PUBLISHED:
         raise InspectionError(_("本轮联检联评不在检查期间。"))
     indicator = assignment.submission.indicator

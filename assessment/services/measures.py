@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
 from units.models import Branch, Unit
 from units.selectors import can_manage
 
@@ -95,8 +96,7 @@ class MeasureOutcome:
 @transaction.atomic
 def record_measures(period: Period, *, by) -> MeasureOutcome:
     """Take every measured item's figures for the period and write them as submissions."""
-    if not _may_record(by):
-        raise SubmissionError(_("只有机关工委工作人员可以取数。"))
+    ensure(_may_record(by), _("只有机关工委工作人员可以取数。"))
     ensure_open(period)
     outcome = MeasureOutcome()
     now = timezone.now()
@@ -168,8 +168,7 @@ def _text(value):
 def override_measured(submission: Submission, *, by, read_version: int, value, reason: str):
     """Staff replace a measured value awaiting review with their own, saying why; later
     measurements no longer touch it. The usual 通过 then scores it."""
-    if not can_manage(by):
-        raise SubmissionError(_("只有机关工委工作人员可以修正系统取数。"))
+    ensure(can_manage(by), _("只有机关工委工作人员可以修正系统取数。"))
     ensure_open(submission.period)
     if not submission.is_measured:
         raise SubmissionError(_("此项不是系统取数项。"))

@@ -16,11 +16,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from units.errors import ensure
 from units.workflow import TransitionNotAllowed, check_transition
 
 from ..models import PERIOD_TRANSITIONS, Period, PeriodTransition, ScoreSnapshot
 from ..scoring import engine, schedule
-from ..selectors.plans import current_system
+from ..selectors.plans import current_system, may_manage_periods
 from ..selectors.score_rows import live_payload
 from . import measures
 from .indicators import validate_system
@@ -38,10 +39,15 @@ class PublishRefused(ScoringError, TransitionNotAllowed):
     """Publishing a period the workflow may not publish (a workflow refusal too)."""
 
 
+def _ensure_may_manage(by) -> None:
+    ensure(may_manage_periods(by), _("只有工委工作人员可以开放、截止、发布节点或更正得分。"))
+
+
 @transaction.atomic
 def _move(period: Period, to_status: str, *, by, reason: str = "", freezing=False) -> Period:
     """Record and make one move. Publishing only through ``publish_period`` (``freezing``),
     which freezes the scores in the same transaction."""
+    _ensure_may_manage(by)
     locked = Period.objects.select_for_update().get(pk=period.pk)
     check_transition(PERIOD_TRANSITIONS, locked.status, to_status, Period.Status)
     if to_status == Period.Status.PUBLISHED and not freezing:
@@ -102,6 +108,7 @@ def reopen_period(period: Period, *, by, reason: str) -> Period:
 def publish_period(period: Period, *, by) -> ScoreSnapshot:
     """Publish a closed period: recompute, mark it published and freeze revision 1, in one
     transaction. Later recomputes change the live rows only; pages read the snapshot."""
+    _ensure_may_manage(by)
     if ScoreSnapshot.objects.filter(period=period).exists():
         raise ScoringError(_("该节点的得分已发布；如需更正请填写原因生成新版次。"))
     # The workflow refuses first (with its own message), before any recompute.
@@ -120,6 +127,7 @@ def publish_period(period: Period, *, by) -> ScoreSnapshot:
 def correct_published(period: Period, *, by, reason: str) -> ScoreSnapshot:
     """Freeze the current scores as the next revision, with the reason. Earlier revisions
     stay as they were and readable."""
+    _ensure_may_manage(by)
     reason = (reason or "").strip()
     if not reason:
         raise ScoringError(_("更正已发布的得分必须写明原因。"))

@@ -6,8 +6,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
+
 from ..models import AnnualPlan, Cycle, Period, Phase
-from ..selectors.plans import current_system
+from ..selectors.plans import current_system, may_edit_plan
 from .indicators import copy_to_plan, raise_satisfaction_weight
 
 # A three-year cycle's years, in order: 对标年, 突破年, 问效年 (000 §三(一)).
@@ -39,6 +41,10 @@ def default_window(year: int, kind: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, om, od), dt.date(year + offset, dm, dd)
 
 
+def _ensure_may_edit(by) -> None:
+    ensure(may_edit_plan(by), _("只有工委工作人员可以修改行动计划和节点时间。"))
+
+
 def create_default_periods(plan: AnnualPlan) -> list[Period]:
     existing = set(plan.periods.values_list("kind", flat=True))
     created = []
@@ -55,6 +61,7 @@ def create_default_periods(plan: AnnualPlan) -> list[Period]:
 @transaction.atomic
 def create_cycle(
     *,
+    by,
     title: str,
     start_year: int,
     goals: str = "",
@@ -65,6 +72,7 @@ def create_cycle(
     """A three-year plan with its three annual plans (phases proposed by position) and each
     year's six periods. With copy_forward, the previous cycle's last system is copied into
     the first year."""
+    _ensure_may_edit(by)
     taken = list(
         AnnualPlan.objects.filter(year__in=range(start_year, start_year + 3)).values_list(
             "year", flat=True
@@ -100,8 +108,9 @@ def create_cycle(
 
 
 @transaction.atomic
-def update_plan(plan: AnnualPlan, data: dict) -> AnnualPlan:
+def update_plan(plan: AnnualPlan, data: dict, *, by) -> AnnualPlan:
     """Save a plan's phase, tasks, cap and score weights (which must sum to 1)."""
+    _ensure_may_edit(by)
     total = data["weight_quarterly"] + data["weight_exam"] + data["weight_satisfaction"]
     if total != 1:
         raise PlanError(
@@ -114,7 +123,8 @@ def update_plan(plan: AnnualPlan, data: dict) -> AnnualPlan:
 
 
 @transaction.atomic
-def update_period_window(period: Period, *, opens_on, deadline) -> Period:
+def update_period_window(period: Period, *, by, opens_on, deadline) -> Period:
+    _ensure_may_edit(by)
     if period.status == Period.Status.PUBLISHED:
         raise PlanError(_("已发布的节点不能再修改时间。"))
     if deadline < opens_on:

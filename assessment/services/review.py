@@ -17,13 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
 from units.numbers import rounded
 
 from ..models import Indicator, Submission
 from ..scoring import schedule
+from ..selectors import review as selectors
 from .submissions import (
     SubmissionError,
     VersionConflict,
+    check_lengths,
     conditional_update,
     ensure_open,
     record,
@@ -89,10 +92,12 @@ def _ensure_committee_may_take(submission):
 @transaction.atomic
 def accept(submission, *, by, read_version, grade="", score=None, comment=""):
     """Accept a submitted item with its score. An accepted item may be scored again."""
+    ensure(selectors.may_review(by, submission), _("只有工委工作人员可以审核评分。"))
     ensure_open(submission.period)
     grade, score = resolve_score(submission, grade=grade, score=score)
     schedule.after_review(submission)  # on commit only; a failed accept rolls it back
     comment = (comment or "").strip() or submission.reviewer_comment
+    check_lengths({"reviewer_comment": comment})
     fields = {
         "grade": grade,
         "reviewer_score": score,
@@ -118,6 +123,7 @@ def accept(submission, *, by, read_version, grade="", score=None, comment=""):
 
 
 def rescore(submission, *, by, read_version, **fields):
+    ensure(selectors.may_review(by, submission), _("只有工委工作人员可以审核评分。"))
     before = {
         "grade": submission.grade,
         "reviewer_score": submission.reviewer_score,
@@ -137,12 +143,14 @@ def rescore(submission, *, by, read_version, **fields):
 @transaction.atomic
 def return_submission(submission, *, by, read_version, reason):
     """Send an item back to the branch with a reason it must answer before resubmitting."""
+    ensure(selectors.may_return(by, submission), _("只有工委工作人员和本单位管理员可以退回此项。"))
     ensure_open(submission.period)
     reason = (reason or "").strip()
     if submission.is_measured:
         raise SubmissionError(_("系统取数项无需支部填写，不能退回；如数值有误，请修正并写明原因。"))
     if not reason:
         raise SubmissionError(_("退回时请写明原因，支部书记会看到它。"))
+    check_lengths({"reviewer_comment": reason})
     transition(
         submission,
         Submission.Status.RETURNED,
@@ -174,6 +182,7 @@ class BulkOutcome:
 def bulk_accept(pairs, *, by, grade="") -> BulkOutcome:
     """Accept many items at once. `pairs` are (submission, version read). Graded items
     take `grade` when given; items that cannot be accepted are skipped with the reason."""
+    ensure(selectors.may_review(by), _("只有工委工作人员可以审核评分。"))
     outcome = BulkOutcome()
     for submission, version in pairs:
         try:

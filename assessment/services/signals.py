@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
 from units.workflow import TransitionNotAllowed
 
 from .. import formalism as rules
@@ -449,8 +450,7 @@ def check_submission(submission: Submission) -> int:
 @transaction.atomic
 def dismiss(signal: FormalismSignal, *, by, reason: str) -> FormalismSignal:
     """Staff looked and found nothing wrong: the signal stays, marked dismissed, with why."""
-    if not may_decide_signals(by):
-        raise SignalError(_("只有工委工作人员可以排除预警。"))
+    ensure(may_decide_signals(by), _("只有工委工作人员可以排除预警。"))
     reason = (reason or "").strip()
     if not reason:
         raise SignalError(_("请填写排除理由。"))

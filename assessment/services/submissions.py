@@ -20,10 +20,12 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.errors import ensure
 from units.workflow import TransitionNotAllowed, check_transition
 
 from ..models import SUBMISSION_TRANSITIONS, Evidence, Period, Submission, SubmissionEvent
 from ..rules import number_problem
+from ..selectors import submissions as selectors
 from ..selectors.plans import items_for
 
 EDITABLE = {Submission.Status.DRAFT, Submission.Status.RETURNED}
@@ -44,6 +46,27 @@ class PeriodLocked(SubmissionError):
 
 class NotEditable(SubmissionError):
     pass
+
+
+class InvalidInput(SubmissionError):
+    """Input the rules refuse whichever door it came through; ``field`` names the field."""
+
+    def __init__(self, message, *, field):
+        self.field = field
+        super().__init__(message)
+
+
+def check_lengths(values: dict, model=Submission) -> None:
+    """The field limits of the model, for every door (the UPDATEs here skip full_clean)."""
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if limit and isinstance(value, str) and len(value) > limit:
+            label = model._meta.get_field(name).verbose_name
+            raise InvalidInput(
+                _("“%(field)s”最多 %(max)d 个字，现有 %(n)d 个。")
+                % {"field": label, "max": limit, "n": len(value)},
+                field=name,
+            )
 
 
 class InvalidNumber(SubmissionError):
@@ -195,9 +218,17 @@ def save_draft(
     """Save a draft (or a returned item being corrected). `data` holds any of DRAFT_FIELDS;
     `evidence` (optional) is the full set of linked files; `add` are files to link too.
     read_version 0 means the form was opened before the item existed."""
+    ensure(selectors.may_edit_branch(by, branch), _("只有本支部的书记可以填报本支部的材料。"))
     ensure_open(period)
     if not indicator.asks_reporter:
         raise NotEditable(_("此项由平台系统自动取数，无需填写。"))
+    if not selectors.is_asked_of(period, branch, indicator):
+        raise InvalidInput(_("该指标不在此党支部本节点的任务中。"), field="indicator")
+    foreign = selectors.foreign_files(period, branch, [*(evidence or ()), *add])
+    if foreign:
+        raise InvalidInput(
+            _("只能关联本支部本节点上传的材料：%(ids)s") % {"ids": foreign}, field="evidence"
+        )
     if "value" in data:
         check_number(indicator, data["value"])
     submission = (
@@ -226,6 +257,7 @@ def save_draft(
     for text in ("narrative", "answer"):
         if text in fields:
             fields[text] = (fields[text] or "").strip()
+    check_lengths(fields)
     changes = _diff(submission, fields)
     before_ids = set(submission.evidence.values_list("pk", flat=True))
     after_ids = set(before_ids if evidence is None else (e.pk for e in evidence))
@@ -293,6 +325,7 @@ def is_late(period, today=None) -> bool:
 def submit_branch(period, branch, *, by, today=None) -> SubmitOutcome:
     """The one "提交" button: every finished draft or answered return moves to submitted;
     unfinished items stay as they are and are listed with what they lack."""
+    ensure(selectors.may_edit_branch(by, branch), _("只有本支部的书记可以提交本支部的材料。"))
     ensure_open(period)
     outcome = SubmitOutcome(late=is_late(period, today))
     items = list(items_for(period, category=branch.unit.category))
@@ -330,6 +363,7 @@ def submit_branch(period, branch, *, by, today=None) -> SubmitOutcome:
 @transaction.atomic
 def unit_check(submission, *, by, read_version):
     """The unit administrator's check before the committee sees the item."""
+    ensure(selectors.may_check_for_unit(by, submission), _("只有本单位的管理员可以审核此项。"))
     ensure_open(submission.period)
     return transition(
         submission,
@@ -342,7 +376,9 @@ def unit_check(submission, *, by, read_version):
 
 def comment(submission, *, by, text: str):
     """A remark on the item (unit administrator or committee); it joins the history."""
+    ensure(selectors.may_comment(by, submission), _("只有工委工作人员和本单位管理员可以提意见。"))
     text = text.strip()
     if not text:
         raise SubmissionError(_("请填写意见内容。"))
+    check_lengths({"reviewer_comment": text})  # a comment is held to a review comment's limit
     return record(submission, by=by, action="comment", reason=text)

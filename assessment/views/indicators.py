@@ -152,7 +152,7 @@ def item_edit(request, pk):
 def _save(request, system, form):
     item = form.save(commit=False)
     try:
-        service.save_item(item, categories=form.cleaned_data["categories"])
+        service.save_item(item, by=request.user, categories=form.cleaned_data["categories"])
     except service.SystemLocked as exc:
         messages.error(request, str(exc))
         return redirect("system_detail", pk=system.pk)
@@ -176,7 +176,9 @@ def item_move(request, pk):
     require_staff(request.user)
     item = _item(pk)
     try:
-        service.move_item(item, "up" if request.POST.get("direction") == "up" else "down")
+        service.move_item(
+            item, "up" if request.POST.get("direction") == "up" else "down", by=request.user
+        )
     except service.SystemLocked as exc:
         messages.error(request, str(exc))
     return redirect(f"{_detail_url(item.system)}#item-{item.pk}")
@@ -192,7 +194,7 @@ def item_retire(request, pk):
     form = RetireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service.retire_item(item, reason=form.cleaned_data["reason"])
+            service.retire_item(item, by=request.user, reason=form.cleaned_data["reason"])
         except (service.SystemLocked, service.InvalidEdit) as exc:
             form.add_error("reason", str(exc))
         else:
@@ -211,7 +213,7 @@ def item_restore(request, pk):
     require_staff(request.user)
     item = _item(pk)
     try:
-        service.restore_item(item)
+        service.restore_item(item, by=request.user)
     except (service.SystemLocked, service.InvalidEdit) as exc:
         messages.error(request, str(exc))
     else:
@@ -239,7 +241,7 @@ def reweight(request, pk, parent_pk):
     form = ReweightForm(request.POST or None, siblings=siblings)
     if request.method == "POST" and form.is_valid():
         try:
-            service.reweight(system, parent, form.weights())
+            service.reweight(system, parent, form.weights(), by=request.user)
         except service.InvalidEdit as exc:
             form.add_error(None, str(exc))
         except service.SystemLocked as exc:
@@ -260,7 +262,7 @@ def reweight(request, pk, parent_pk):
 def system_new_version(request, pk):
     require_staff(request.user)
     system = _system(pk)
-    new = service.create_version(system)
+    new = service.create_version(system, by=request.user)
     messages.success(
         request,
         _(
@@ -295,7 +297,7 @@ def system_import(request, pk):
     outcome = None
     if request.method == "POST" and form.is_valid():
         try:
-            outcome, new = import_system(system.plan, form.cleaned_data["file"])
+            outcome, new = import_system(system.plan, form.cleaned_data["file"], by=request.user)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:

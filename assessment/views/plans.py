@@ -54,7 +54,7 @@ def cycle_create(request):
     form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = plan_service.create_cycle(**form.cleaned_data)
+            cycle = plan_service.create_cycle(by=request.user, **form.cleaned_data)
         except plan_service.PlanError as exc:
             form.add_error("start_year", str(exc))
         else:
@@ -98,7 +98,7 @@ def plan_edit(request, year):
     form = PlanForm(request.POST or None, instance=AnnualPlan.objects.get(pk=plan.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            plan_service.update_plan(plan, form.cleaned_data)
+            plan_service.update_plan(plan, form.cleaned_data, by=request.user)
         except plan_service.PlanError as exc:
             form.add_error("weight_satisfaction", str(exc))
         else:
@@ -126,7 +126,7 @@ def plan_load_template(request, year):
 def plan_new_system(request, year):
     require_staff(request.user)
     plan = get_object_or_404(AnnualPlan, year=year)
-    system = create_empty_system(plan)
+    system = create_empty_system(plan, by=request.user)
     messages.success(request, _("已建立空白指标体系：先添加一级维度，再在维度下添加指标。"))
     return redirect("system_detail", pk=system.pk)
 
@@ -142,7 +142,9 @@ def period_detail(request, pk):
         window_form = PeriodWindowForm(request.POST, instance=Period(pk=period.pk), prefix="w")
         if window_form.is_valid():
             try:
-                plan_service.update_period_window(period, **window_form.cleaned_data)
+                plan_service.update_period_window(
+                    period, by=request.user, **window_form.cleaned_data
+                )
             except plan_service.PlanError as exc:
                 window_form.add_error("deadline", str(exc))
             else:

@@ -265,7 +265,7 @@ def _request(period_id: int):
     period = Period.objects.get(pk=period_id)
     ReportJob.objects.filter(kind=ReportJob.Kind.SCORECARD_BATCH, period=period).delete()
     with transaction.atomic():
-        outcome = request_report(kind=ReportJob.Kind.SCORECARD_BATCH, period=period)
+        outcome = request_report(kind=ReportJob.Kind.SCORECARD_BATCH, period=period, by=None)
     print(json.dumps({"job": outcome.job.pk}))
 
 

@@ -1,11 +1,11 @@
 """Follow-up of bad ratings and appeals: one transition service per workflow, each move logged."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.errors import NotAllowed
 from units.workflow import check_transition
 
 from .. import selectors
@@ -115,7 +115,7 @@ def transition(case: FollowUpCase, target: str, *, user, note: str = "", **field
 
 def reply(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
     if not selectors.may_handle_case(user, case):
-        raise PermissionDenied
+        raise NotAllowed
     return transition(
         case, Status.REPLIED, user=user, note=_("答复群众"), reply=text, replied_at=timezone.now()
     )
@@ -123,7 +123,7 @@ def reply(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
 
 def record_fix(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
     if not selectors.may_handle_case(user, case):
-        raise PermissionDenied
+        raise NotAllowed
     return transition(
         case, Status.RECTIFIED, user=user, note=_("记录整改"), fix=text, rectified_at=timezone.now()
     )
@@ -131,7 +131,7 @@ def record_fix(case: FollowUpCase, *, user, text: str) -> FollowUpCase:
 
 def close(case: FollowUpCase, *, user, note: str = "") -> FollowUpCase:
     if not selectors.may_close_case(user, case):
-        raise PermissionDenied
+        raise NotAllowed
     return transition(case, Status.CLOSED, user=user, note=note or _("核实办结"))
 
 
@@ -142,7 +142,7 @@ def withdraw_if_open(case: FollowUpCase, *, user, note: str) -> None:
 
 def file_appeal(rating: Rating, *, user, reason: str, explanation: str) -> Appeal:
     if not selectors.may_act_for_rating(user, rating):
-        raise PermissionDenied
+        raise NotAllowed
     if Appeal.objects.filter(rating=rating, status=Appeal.Status.PENDING).exists():
         raise ValueError(_("这条评价已有待裁定的申诉。"))
     return Appeal.objects.create(
@@ -157,7 +157,7 @@ def file_appeal(rating: Rating, *, user, reason: str, explanation: str) -> Appea
 def decide_appeal(appeal: Appeal, *, user, upheld: bool, reason: str) -> Appeal:
     """Staff decide; an upheld appeal takes the rating out of the index, reason kept."""
     if not selectors.may_close_case(user, appeal):
-        raise PermissionDenied
+        raise NotAllowed
     if not reason.strip():
         raise ValueError(_("请填写裁定理由。"))
     target = Appeal.Status.UPHELD if upheld else Appeal.Status.DISMISSED

@@ -1,6 +1,6 @@
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from units.errors import NotAllowed
 from units.models import Unit
 from units.selectors import scope_of
 
@@ -21,7 +21,7 @@ def publish(
 ) -> Publication:
     """Freeze the chosen figures for the period; the public page shows only these."""
     if not scope_of(user).committee:
-        raise PermissionDenied
+        raise NotAllowed
     units = Unit.objects.filter(active=True)
     if category:
         units = units.filter(category=category)
@@ -58,6 +58,6 @@ def publish(
 
 def withdraw(publication: Publication, *, user) -> None:
     if not scope_of(user).committee:
-        raise PermissionDenied
+        raise NotAllowed
     publication.withdrawn = True
     publication.save(update_fields=["withdrawn"])

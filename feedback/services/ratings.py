@@ -4,10 +4,11 @@ import secrets
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from units.errors import NotAllowed
 
 from .. import privacy, selectors
 from ..dates import received_on_problem
@@ -77,7 +78,7 @@ class RatingRefused(ValueError):
 def record_offline_rating(data: RatingInput, *, user) -> Rating:
     """A rating received by letter, box, phone, visit, supervisor or survey, entered by staff."""
     if not selectors.may_moderate(user):
-        raise PermissionDenied
+        raise NotAllowed
     if data.channel == Channel.ONLINE:
         raise ValueError("offline entry needs an offline channel")
     if data.received_on is not None:
@@ -145,7 +146,7 @@ def _store_once(data: RatingInput, *, receipt: str, source: str, entered_by) -> 
 def moderate(rating: Rating, *, user, decision: str, reason: str) -> Rating:
     """Clear a flagged rating into the index or reject it; the reason is recorded."""
     if not selectors.may_moderate(user):
-        raise PermissionDenied
+        raise NotAllowed
     if decision not in (Moderation.CLEARED, Moderation.REJECTED):
         raise ValueError(decision)
     if not reason.strip():
@@ -167,7 +168,7 @@ def moderate(rating: Rating, *, user, decision: str, reason: str) -> Rating:
 def reveal_contact(rating: Rating, *, user) -> dict:
     """The citizen's full name and phone for the staff handling the follow-up; logged."""
     if not selectors.may_act_for_rating(user, rating):
-        raise PermissionDenied
+        raise NotAllowed
     ContactViewLog.objects.create(rating=rating, viewer=user)
     return {
         "name": privacy.decrypt(rating.contact_name_encrypted),

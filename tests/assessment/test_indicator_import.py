@@ -40,11 +40,11 @@ FIELDS = [
 
 
 @pytest.fixture
-def system(db, unit_a, unit_b):
+def system(db, unit_a, unit_b, committee):
     plan = AnnualPlanFactory(year=2024)
     create_default_periods(plan)
     system = load_template(plan)
-    svc.retire_item(system.indicators.get(code="XN04"), reason="并入 XN02")
+    svc.retire_item(system.indicators.get(code="XN04"), reason="并入 XN02", by=committee)
     # Weights as written, not as the 对标年 preset leaned them, so the sums below are exact.
     system.indicators.filter(code="XN01").update(weight=60, max_score=9)
     system.indicators.filter(code__in=["XN02", "XN03"]).update(weight=20)
@@ -90,16 +90,16 @@ def test_export_has_chinese_headers_and_one_row_per_item_parents_first(system):
     assert rows[2][:4] == ("XN01", "XN", "“第一议题”制度落实", "定量")
 
 
-def test_a_round_trip_is_exact(system):
-    outcome, new = import_system(system.plan, upload(export_system(system)))
+def test_a_round_trip_is_exact(system, committee):
+    outcome, new = import_system(system.plan, upload(export_system(system)), by=committee)
     assert outcome.ok
     assert new.version == 2
     assert snapshot(new) == snapshot(system)
 
 
-def test_changed_weights_show_in_the_diff(system):
+def test_changed_weights_show_in_the_diff(system, committee):
     data = edited(export_system(system), {("XN01", "权重（%）"): 50, ("XN02", "权重（%）"): 30})
-    outcome, new = import_system(system.plan, upload(data))
+    outcome, new = import_system(system.plan, upload(data), by=committee)
     assert outcome.ok, outcome.problems
     diff = svc.diff_systems(system, new)
     assert [c.code for c in diff["reweighted"]] == ["XN01", "XN02"]
@@ -109,9 +109,9 @@ def test_changed_weights_show_in_the_diff(system):
     ]
 
 
-def test_a_weight_sum_that_is_not_100_imports_nothing_and_names_the_row(system):
+def test_a_weight_sum_that_is_not_100_imports_nothing_and_names_the_row(system, committee):
     data = edited(export_system(system), {("XN01", "权重（%）"): 70})
-    outcome, new = import_system(system.plan, upload(data))
+    outcome, new = import_system(system.plan, upload(data), by=committee)
     assert new is None
     assert [(p.line, p.message) for p in outcome.problems] == [
         (2, "“XN 信念坚实”的下级指标权重合计为 110%，应为 100%（加分、扣分和一票否决项不计入）。")
@@ -119,7 +119,7 @@ def test_a_weight_sum_that_is_not_100_imports_nothing_and_names_the_row(system):
     assert IndicatorSystem.objects.filter(plan=system.plan).count() == 1
 
 
-def test_every_bad_row_is_named_and_nothing_is_imported(system):
+def test_every_bad_row_is_named_and_nothing_is_imported(system, committee):
     data = edited(
         export_system(system),
         {
@@ -130,7 +130,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(system):
         },
     )
     before = IndicatorSystem.objects.count()
-    outcome, new = import_system(system.plan, upload(data))
+    outcome, new = import_system(system.plan, upload(data), by=committee)
     assert new is None
     lines = sorted({p.line for p in outcome.problems})
     assert lines == [4, 8, 13, 22]
@@ -142,7 +142,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(system):
     assert IndicatorSystem.objects.count() == before
 
 
-def test_a_parent_after_its_child_is_explained(system):
+def test_a_parent_after_its_child_is_explained(system, committee):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADERS)
@@ -167,7 +167,7 @@ def test_a_parent_after_its_child_is_explained(system):
     sheet.append(parent)
     out = io.BytesIO()
     book.save(out)
-    outcome, new = import_system(system.plan, upload(out.getvalue()))
+    outcome, new = import_system(system.plan, upload(out.getvalue()), by=committee)
     assert new is None
     assert (outcome.problems[0].line, outcome.problems[0].message) == (
         2,
@@ -175,13 +175,13 @@ def test_a_parent_after_its_child_is_explained(system):
     )
 
 
-def test_a_duplicate_code_in_the_file_is_named(system):
+def test_a_duplicate_code_in_the_file_is_named(system, committee):
     book = openpyxl.load_workbook(io.BytesIO(export_system(system)))
     sheet = book.active
     sheet.append([c.value for c in sheet[3]])
     out = io.BytesIO()
     book.save(out)
-    outcome, new = import_system(system.plan, upload(out.getvalue()))
+    outcome, new = import_system(system.plan, upload(out.getvalue()), by=committee)
     assert new is None
     last = sheet.max_row
     assert [(p.line, p.message) for p in outcome.problems] == [
@@ -189,23 +189,23 @@ def test_a_duplicate_code_in_the_file_is_named(system):
     ]
 
 
-def test_a_file_with_formulas_is_refused_as_a_whole(system):
+def test_a_file_with_formulas_is_refused_as_a_whole(system, committee):
     data = edited(export_system(system), {("XN01", "权重（%）"): "=20+20"})
     with pytest.raises(ImportFileError, match="文件含有公式"):
-        import_system(system.plan, upload(data))
+        import_system(system.plan, upload(data), by=committee)
 
 
-def test_a_file_missing_required_columns_is_refused(system):
+def test_a_file_missing_required_columns_is_refused(system, committee):
     book = openpyxl.Workbook()
     book.active.append(["编码", "名称"])
     out = io.BytesIO()
     book.save(out)
     with pytest.raises(ImportFileError, match="缺少必需的列"):
-        import_system(system.plan, upload(out.getvalue()))
+        import_system(system.plan, upload(out.getvalue()), by=committee)
 
 
-def test_an_import_into_a_plan_without_systems_becomes_version_one(system):
+def test_an_import_into_a_plan_without_systems_becomes_version_one(system, committee):
     other = AnnualPlanFactory(year=2025)
     create_default_periods(other)
-    outcome, new = import_system(other, upload(export_system(system)))
+    outcome, new = import_system(other, upload(export_system(system)), by=committee)
     assert (outcome.ok, new.version, new.plan) == (True, 1, other)

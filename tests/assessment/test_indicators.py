@@ -183,9 +183,9 @@ def test_an_empty_system_says_to_add_a_dimension(db):
     ]
 
 
-def test_retired_items_leave_the_weight_sum(db):
+def test_retired_items_leave_the_weight_sum(db, committee):
     w = small_system()
-    svc.retire_item(w["i2"], reason="已无区分度")
+    svc.retire_item(w["i2"], reason="已无区分度", by=committee)
     assert messages_of(svc.validate_system(w["system"])) == [
         "“D1 组织夯实”的下级指标权重合计为 60%，应为 100%（加分、扣分和一票否决项不计入）。"
     ]
@@ -205,7 +205,7 @@ def test_category_specific_siblings_are_checked_per_category(db, unit_a, unit_b)
 # --- tree edits ----------------------------------------------------------------------------
 
 
-def test_a_new_item_goes_last_among_its_siblings(db):
+def test_a_new_item_goes_last_among_its_siblings(db, committee):
     w = small_system()
     item = Indicator(
         system=w["system"],
@@ -216,13 +216,13 @@ def test_a_new_item_goes_last_among_its_siblings(db):
         weight=D("10"),
         max_score=D("1"),
     )
-    svc.save_item(item)
+    svc.save_item(item, by=committee)
     assert item.position == 3
 
 
-def test_move_up_swaps_with_the_previous_sibling(db):
+def test_move_up_swaps_with_the_previous_sibling(db, committee):
     w = small_system()
-    svc.move_item(w["i2"], "up")
+    svc.move_item(w["i2"], "up", by=committee)
     codes = list(
         w["system"]
         .indicators.filter(parent=w["d1"])
@@ -232,9 +232,9 @@ def test_move_up_swaps_with_the_previous_sibling(db):
     assert codes == ["I2", "I1", "B1"]
 
 
-def test_moving_the_first_item_up_changes_nothing(db):
+def test_moving_the_first_item_up_changes_nothing(db, committee):
     w = small_system()
-    svc.move_item(w["i1"], "up")
+    svc.move_item(w["i1"], "up", by=committee)
     codes = list(
         w["system"]
         .indicators.filter(parent=w["d1"])
@@ -244,25 +244,25 @@ def test_moving_the_first_item_up_changes_nothing(db):
     assert codes == ["I1", "I2", "B1"]
 
 
-def test_reparenting_moves_an_item_under_another_dimension(db):
+def test_reparenting_moves_an_item_under_another_dimension(db, committee):
     w = small_system()
     item = w["i2"]
     item.parent = w["d2"]
-    svc.save_item(item)
+    svc.save_item(item, by=committee)
     item.refresh_from_db()
     assert (item.parent_id, item.position) == (w["d2"].pk, 1)
 
 
-def test_an_item_cannot_move_under_its_own_sub_item(db):
+def test_an_item_cannot_move_under_its_own_sub_item(db, committee):
     w = small_system()
     sub = IndicatorFactory(parent=w["i1"], code="I1a", weight=D("100"))
     item = w["i1"]
     item.parent = sub
     with pytest.raises(svc.InvalidEdit, match="不能把指标移到它自己或它的下级之下"):
-        svc.save_item(item)
+        svc.save_item(item, by=committee)
 
 
-def test_the_tree_is_at_most_three_levels_deep(db):
+def test_the_tree_is_at_most_three_levels_deep(db, committee):
     w = small_system()
     sub = IndicatorFactory(parent=w["i1"], code="I1a", weight=D("100"))
     item = Indicator(
@@ -275,10 +275,10 @@ def test_the_tree_is_at_most_three_levels_deep(db):
         max_score=D("1"),
     )
     with pytest.raises(svc.InvalidEdit, match="层级过深"):
-        svc.save_item(item)
+        svc.save_item(item, by=committee)
 
 
-def test_an_item_without_parent_must_be_a_dimension(db):
+def test_an_item_without_parent_must_be_a_dimension(db, committee):
     w = small_system()
     item = Indicator(
         system=w["system"],
@@ -289,10 +289,10 @@ def test_an_item_without_parent_must_be_a_dimension(db):
         max_score=D("1"),
     )
     with pytest.raises(svc.InvalidEdit, match="只有维度可以作为一级节点"):
-        svc.save_item(item)
+        svc.save_item(item, by=committee)
 
 
-def test_codes_are_unique_within_a_system_on_save(db):
+def test_codes_are_unique_within_a_system_on_save(db, committee):
     w = small_system()
     item = Indicator(
         system=w["system"],
@@ -304,45 +304,45 @@ def test_codes_are_unique_within_a_system_on_save(db):
         max_score=D("1"),
     )
     with pytest.raises(svc.InvalidEdit, match="编码“i1”已被本体系的其他指标使用"):
-        svc.save_item(item)
+        svc.save_item(item, by=committee)
 
 
-def test_reweight_saves_siblings_that_sum_to_100(db):
+def test_reweight_saves_siblings_that_sum_to_100(db, committee):
     w = small_system()
-    svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("70"), w["i2"].pk: D("30")})
+    svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("70"), w["i2"].pk: D("30")}, by=committee)
     w["i1"].refresh_from_db()
     assert w["i1"].weight == D("70")
 
 
-def test_reweight_refuses_a_sum_other_than_100_and_changes_nothing(db):
+def test_reweight_refuses_a_sum_other_than_100_and_changes_nothing(db, committee):
     w = small_system()
     with pytest.raises(svc.InvalidEdit) as exc:
-        svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("70"), w["i2"].pk: D("40")})
+        svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("70"), w["i2"].pk: D("40")}, by=committee)
     assert str(exc.value) == "同级权重合计为 110%，应为 100%，未保存。请调整后再保存。"
     w["i1"].refresh_from_db()
     assert w["i1"].weight == D("60")
 
 
-def test_retiring_keeps_the_item_and_its_sub_items_in_history(db):
+def test_retiring_keeps_the_item_and_its_sub_items_in_history(db, committee):
     w = small_system()
     sub = IndicatorFactory(parent=w["i1"], code="I1a", weight=D("100"))
-    svc.retire_item(w["i1"], reason="连续两年满分，已无区分度")
+    svc.retire_item(w["i1"], reason="连续两年满分，已无区分度", by=committee)
     w["i1"].refresh_from_db()
     sub.refresh_from_db()
     assert (w["i1"].retired_reason, sub.retired_reason) == ("连续两年满分，已无区分度",) * 2
     assert w["system"].indicators.filter(code__in=["I1", "I1a"]).count() == 2
 
 
-def test_retiring_needs_a_reason(db):
+def test_retiring_needs_a_reason(db, committee):
     w = small_system()
     with pytest.raises(svc.InvalidEdit, match="淘汰指标须写明原因"):
-        svc.retire_item(w["i1"], reason="  ")
+        svc.retire_item(w["i1"], reason="  ", by=committee)
 
 
-def test_a_retired_item_can_be_restored(db):
+def test_a_retired_item_can_be_restored(db, committee):
     w = small_system()
-    svc.retire_item(w["i1"], reason="试行")
-    svc.restore_item(w["i1"])
+    svc.retire_item(w["i1"], reason="试行", by=committee)
+    svc.restore_item(w["i1"], by=committee)
     w["i1"].refresh_from_db()
     assert (w["i1"].retired_at, w["i1"].retired_reason) == (None, "")
 
@@ -356,7 +356,7 @@ def test_edits_to_a_system_used_by_an_open_period_are_refused(db, committee):
 
     open_period(q1(w["plan"]), by=committee)
     with pytest.raises(svc.SystemLocked) as exc:
-        svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("50"), w["i2"].pk: D("50")})
+        svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("50"), w["i2"].pk: D("50")}, by=committee)
     assert "2024 第一季度" in str(exc.value)
     assert "请“创建新版本”后在新版本中修改" in str(exc.value)
 
@@ -369,23 +369,24 @@ def test_every_kind_of_edit_is_refused_on_a_locked_system(db, committee, action)
     open_period(q1(w["plan"]), by=committee)
     with pytest.raises(svc.SystemLocked):
         if action == "move":
-            svc.move_item(w["i2"], "up")
+            svc.move_item(w["i2"], "up", by=committee)
         elif action == "retire":
-            svc.retire_item(w["i2"], reason="x")
+            svc.retire_item(w["i2"], reason="x", by=committee)
         else:
             w["i2"].name = "改名"
-            svc.save_item(w["i2"])
+            svc.save_item(w["i2"], by=committee)
 
 
 def test_a_new_version_copies_every_item_and_is_editable(db, committee, unit_a):
     w = small_system()
     w["j1"].categories.set([unit_a.category])
-    svc.retire_item(w["i2"], reason="旧")
-    svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("100")})  # valid again: it may open
+    svc.retire_item(w["i2"], reason="旧", by=committee)
+    # valid again: it may open
+    svc.reweight(w["system"], w["d1"], {w["i1"].pk: D("100")}, by=committee)
     from assessment.services.periods import open_period
 
     open_period(q1(w["plan"]), by=committee)
-    new = svc.create_version(w["system"])
+    new = svc.create_version(w["system"], by=committee)
     assert new.version == 2
     assert svc.diff_systems(w["system"], new) == {
         "added": [],

@@ -32,6 +32,7 @@ from feedback.workdays import seed_from_library
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import fill
 from tests.factories import IndicatorFactory
+from units.errors import NotAllowed
 from units.models import Branch
 
 M = Indicator.Measure
@@ -220,7 +221,7 @@ def test_recording_writes_submitted_values_once_and_keeps_an_override(
 def test_only_staff_record_and_an_override_needs_a_reason(
     period, rectification_item, world, committee, secretary
 ):
-    with pytest.raises(SubmissionError):
+    with pytest.raises(NotAllowed):
         record_measures(period, by=secretary)
     record_measures(period, by=committee)
     row = Submission.objects.filter(indicator=rectification_item).first()

@@ -71,7 +71,7 @@ def test_opening_pins_the_current_system_version(db, committee):
 def test_a_new_version_serves_periods_opened_later(db, committee):
     w = small_system()
     periods.open_period(q1(w["plan"]), by=committee)
-    v2 = svc.create_version(w["system"])
+    v2 = svc.create_version(w["system"], by=committee)
     q2 = Period.objects.get(plan=w["plan"], kind=Period.Kind.Q2)
     periods.open_period(q2, by=committee)
     q2.refresh_from_db()
@@ -83,7 +83,7 @@ def test_reopening_keeps_the_pinned_version(db, committee):
     period = q1(w["plan"])
     periods.open_period(period, by=committee)
     periods.close_period(period, by=committee)
-    svc.create_version(w["system"])
+    svc.create_version(w["system"], by=committee)
     periods.reopen_period(period, by=committee, reason="补报")
     period.refresh_from_db()
     assert period.system == w["system"]
@@ -93,7 +93,7 @@ def test_items_for_reads_the_pinned_version(db, committee, unit_a):
     w = small_system()
     period = q1(w["plan"])
     periods.open_period(period, by=committee)
-    v2 = svc.create_version(w["system"])
+    v2 = svc.create_version(w["system"], by=committee)
     IndicatorFactory(parent=v2.indicators.get(code="D1"), code="NEW", weight=10)
     codes = list(items_for(period, category=unit_a.category).values_list("code", flat=True))
     assert sorted(codes) == ["I1", "I2", "J1"]

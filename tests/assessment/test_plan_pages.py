@@ -23,8 +23,8 @@ def text(response):
 
 
 @pytest.fixture
-def demo_cycle(db):
-    cycle = create_cycle(title="2024—2026年创建模范机关三年行动计划", start_year=2024)
+def demo_cycle(db, committee):
+    cycle = create_cycle(by=committee, title="2024—2026年创建模范机关三年行动计划", start_year=2024)
     for plan in cycle.plans.all():
         load_template(plan)
     return cycle
@@ -153,7 +153,7 @@ def test_the_plan_list_query_count_does_not_grow(
     client.get(reverse("plan_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("plan_list"))
-    create_cycle(title="2027—2029", start_year=2027)
+    create_cycle(by=committee, title="2027—2029", start_year=2027)
     with django_assert_max_num_queries(12):
         client.get(reverse("plan_list"))
 
@@ -254,7 +254,7 @@ def test_moving_a_deadline_from_the_page(client, committee):
 
 
 def test_loading_the_template_from_the_plan_page(client, committee, db):
-    cycle = create_cycle(title="t", start_year=2030)
+    cycle = create_cycle(by=committee, title="t", start_year=2030)
     response = login(client, committee).post(reverse("plan_load_template", args=[2030]))
     system = cycle.plans.get(year=2030).systems.get()
     assert response["Location"] == reverse("system_detail", args=[system.pk])

@@ -11,8 +11,8 @@ from assessment.services.indicator_template import load_template
 from tests.factories import AnnualPlanFactory, PeriodFactory
 
 
-def test_a_cycle_gets_three_plans_with_phases_by_position(db):
-    cycle = svc.create_cycle(title="2027—2029年三年行动", start_year=2027)
+def test_a_cycle_gets_three_plans_with_phases_by_position(db, committee):
+    cycle = svc.create_cycle(by=committee, title="2027—2029年三年行动", start_year=2027)
     assert list(cycle.plans.order_by("year").values_list("year", "phase")) == [
         (2027, "benchmark"),
         (2028, "breakthrough"),
@@ -21,8 +21,8 @@ def test_a_cycle_gets_three_plans_with_phases_by_position(db):
     assert cycle.end_year == 2029
 
 
-def test_each_plan_gets_six_periods_with_default_windows(db):
-    cycle = svc.create_cycle(title="t", start_year=2027)
+def test_each_plan_gets_six_periods_with_default_windows(db, committee):
+    cycle = svc.create_cycle(by=committee, title="t", start_year=2027)
     plan = cycle.plans.get(year=2027)
     assert list(plan.periods.order_by("opens_on").values_list("kind", "opens_on", "deadline")) == [
         ("q1", dt.date(2027, 3, 15), dt.date(2027, 4, 10)),
@@ -35,17 +35,19 @@ def test_each_plan_gets_six_periods_with_default_windows(db):
     assert set(plan.periods.values_list("status", flat=True)) == {"draft"}
 
 
-def test_cycles_cannot_overlap_years(db):
+def test_cycles_cannot_overlap_years(db, committee):
     AnnualPlanFactory(year=2028)
     with pytest.raises(svc.PlanError, match="2028 年已有年度计划"):
-        svc.create_cycle(title="t", start_year=2026)
+        svc.create_cycle(by=committee, title="t", start_year=2026)
     assert not AnnualPlan.objects.filter(year=2026).exists()
 
 
-def test_the_next_cycle_copies_the_last_years_system_into_its_first_year(db):
-    first = svc.create_cycle(title="2024—2026", start_year=2024)
+def test_the_next_cycle_copies_the_last_years_system_into_its_first_year(db, committee):
+    first = svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
     load_template(first.plans.get(year=2026))
-    second = svc.create_cycle(title="2027—2029", start_year=2027, previous=first, copy_forward=True)
+    second = svc.create_cycle(
+        by=committee, title="2027—2029", start_year=2027, previous=first, copy_forward=True
+    )
     plan = second.plans.get(year=2027)
     assert plan.systems.count() == 1
     assert plan.systems.get().indicators.count() == (
@@ -54,14 +56,14 @@ def test_the_next_cycle_copies_the_last_years_system_into_its_first_year(db):
     assert first.next_cycle == second
 
 
-def test_without_copy_forward_the_first_year_starts_empty(db):
-    first = svc.create_cycle(title="2024—2026", start_year=2024)
+def test_without_copy_forward_the_first_year_starts_empty(db, committee):
+    first = svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
     load_template(first.plans.get(year=2026))
-    second = svc.create_cycle(title="2027—2029", start_year=2027, previous=first)
+    second = svc.create_cycle(by=committee, title="2027—2029", start_year=2027, previous=first)
     assert not second.plans.get(year=2027).systems.exists()
 
 
-def test_plan_score_weights_must_sum_to_one(db):
+def test_plan_score_weights_must_sum_to_one(db, committee):
     from assessment.forms_plans import PlanForm
 
     plan = AnnualPlanFactory(year=2024)
@@ -76,10 +78,10 @@ def test_plan_score_weights_must_sum_to_one(db):
     form = PlanForm(data, instance=plan)
     assert form.is_valid()
     with pytest.raises(svc.PlanError, match="三项权重合计为 1.1，应为 1"):
-        svc.update_plan(plan, form.cleaned_data)
+        svc.update_plan(plan, form.cleaned_data, by=committee)
 
 
-def test_plan_phase_and_tasks_are_editable(db):
+def test_plan_phase_and_tasks_are_editable(db, committee):
     from assessment.forms_plans import PlanForm
 
     plan = AnnualPlanFactory(year=2024)
@@ -94,7 +96,7 @@ def test_plan_phase_and_tasks_are_editable(db):
     }
     form = PlanForm(data, instance=plan)
     assert form.is_valid()
-    svc.update_plan(plan, form.cleaned_data)
+    svc.update_plan(plan, form.cleaned_data, by=committee)
     plan.refresh_from_db()
     assert (plan.phase, plan.key_tasks, plan.burden_cap, plan.weight_satisfaction) == (
         "breakthrough",
@@ -104,22 +106,28 @@ def test_plan_phase_and_tasks_are_editable(db):
     )
 
 
-def test_a_period_window_can_be_moved_until_published(db):
+def test_a_period_window_can_be_moved_until_published(db, committee):
     period = PeriodFactory()
-    svc.update_period_window(period, opens_on=dt.date(2024, 3, 20), deadline=dt.date(2024, 4, 15))
+    svc.update_period_window(
+        period, by=committee, opens_on=dt.date(2024, 3, 20), deadline=dt.date(2024, 4, 15)
+    )
     period.refresh_from_db()
     assert (period.opens_on, period.deadline) == (dt.date(2024, 3, 20), dt.date(2024, 4, 15))
 
 
-def test_a_deadline_before_the_opening_is_refused(db):
+def test_a_deadline_before_the_opening_is_refused(db, committee):
     period = PeriodFactory()
     with pytest.raises(svc.PlanError, match="截止日期不能早于开始报送日期"):
-        svc.update_period_window(period, opens_on=dt.date(2024, 4, 1), deadline=dt.date(2024, 3, 1))
+        svc.update_period_window(
+            period, by=committee, opens_on=dt.date(2024, 4, 1), deadline=dt.date(2024, 3, 1)
+        )
 
 
-def test_a_published_period_window_is_frozen(db):
+def test_a_published_period_window_is_frozen(db, committee):
     period = PeriodFactory()
     Period.objects.filter(pk=period.pk).update(status=Period.Status.PUBLISHED)
     period.refresh_from_db()
     with pytest.raises(svc.PlanError, match="已发布的节点不能再修改时间"):
-        svc.update_period_window(period, opens_on=period.opens_on, deadline=period.deadline)
+        svc.update_period_window(
+            period, by=committee, opens_on=period.opens_on, deadline=period.deadline
+        )

@@ -18,6 +18,7 @@ from tests.assessment.signals_world import (
     filed,
 )
 from tests.factories import AnnualPlanFactory, PeriodFactory
+from units.errors import NotAllowed
 from units.workflow import TransitionNotAllowed
 
 K = FormalismSignal.Kind
@@ -185,7 +186,7 @@ def test_dismissing_needs_staff_and_a_reason(sw, committee, leader):
     filed(sw, sw["q2"], sw["b1"], sw["i1"], REPORT)
     service.compute_period(sw["q2"])
     signal = FormalismSignal.objects.first()
-    with pytest.raises(service.SignalError, match="只有工委工作人员"):
+    with pytest.raises(NotAllowed, match="只有工委工作人员"):
         service.dismiss(signal, by=leader, reason="x")
     with pytest.raises(service.SignalError, match="请填写排除理由"):
         service.dismiss(signal, by=committee, reason="  ")

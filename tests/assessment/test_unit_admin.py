@@ -7,11 +7,14 @@ from assessment.services import review
 from assessment.services.submissions import SubmissionError
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import fill, submitted_world
+from tests.factories import user_with_role
+from units.models import Role
 
 
 def test_home_shows_each_branch_progress(client, world, secretary, unit_admin, period, items):
     submitted_world(period, world["a1"], secretary, items)
-    fill(period, world["a2"], items["graded"], secretary, narrative="草稿")  # any author
+    a2_secretary = user_with_role(Role.Kind.SECRETARY, branch=world["a2"])
+    fill(period, world["a2"], items["graded"], a2_secretary, narrative="草稿")
     client.force_login(unit_admin)
     rows = client.get("/").context["branch_progress"]
     assert [(b.name, b.n_expected, b.n_done, b.n_draft, b.percent) for b in rows] == [

@@ -16,8 +16,8 @@ D = Decimal
 
 
 @pytest.fixture
-def cycle(db):
-    cycle = create_cycle(title="2024—2026", start_year=2024)
+def cycle(db, committee):
+    cycle = create_cycle(by=committee, title="2024—2026", start_year=2024)
     load_template(cycle.plans.get(year=2024))
     return cycle
 
@@ -91,8 +91,8 @@ def test_a_results_year_leans_towards_outcomes_and_satisfaction(cycle):
     assert (target.weight_satisfaction, target.weight_quarterly) == (D("0.20"), D("0.40"))
 
 
-def test_a_benchmark_year_copy_leans_on_the_standards(cycle):
-    later = create_cycle(title="2027—2029", start_year=2027)
+def test_a_benchmark_year_copy_leans_on_the_standards(cycle, committee):
+    later = create_cycle(by=committee, title="2027—2029", start_year=2027)
     source = plan(cycle, 2024).systems.get()
     new, changed = svc.copy_to_plan(source, later.plans.get(year=2027))
     assert "XN01" in changed
@@ -106,9 +106,9 @@ def test_copy_without_preset_keeps_weights(cycle):
     assert (changed, svc.diff_systems(source, new)["reweighted"]) == ([], [])
 
 
-def test_retired_items_are_not_copied_forward(cycle):
+def test_retired_items_are_not_copied_forward(cycle, committee):
     source = plan(cycle, 2024).systems.get()
-    svc.retire_item(source.indicators.get(code="XN04"), reason="并入 XN02")
+    svc.retire_item(source.indicators.get(code="XN04"), reason="并入 XN02", by=committee)
     new, _changed = svc.copy_to_plan(source, plan(cycle, 2025), apply_preset=False)
     assert not new.indicators.filter(code="XN04").exists()
 
@@ -118,13 +118,13 @@ def test_spread_to_hundred_rounds_to_cents_and_sums_exactly():
     assert result == {1: D("33.34"), 2: D("33.33"), 3: D("33.33")}
 
 
-def test_diff_names_added_removed_retired_reweighted_and_changed(db):
+def test_diff_names_added_removed_retired_reweighted_and_changed(db, committee):
     a = small_system()["system"]
-    b = svc.create_version(a)
+    b = svc.create_version(a, by=committee)
     b.indicators.filter(code="I1").update(weight=D("50"))
     b.indicators.filter(code="I2").update(weight=D("50"), name="主题党日活动")
     b.indicators.filter(code="B1").delete()
-    svc.retire_item(b.indicators.get(code="J1"), reason="由群众评议替代")
+    svc.retire_item(b.indicators.get(code="J1"), reason="由群众评议替代", by=committee)
     IndicatorFactory(parent=b.indicators.get(code="D2"), code="J2", name="办结率")
     diff = svc.diff_systems(a, b)
     summary = {k: [c.code for c in v] for k, v in diff.items()}
@@ -142,9 +142,9 @@ def test_diff_names_added_removed_retired_reweighted_and_changed(db):
     ]
 
 
-def test_diff_reports_reparenting(db):
+def test_diff_reports_reparenting(db, committee):
     a = small_system()["system"]
-    b = svc.create_version(a)
+    b = svc.create_version(a, by=committee)
     b.indicators.filter(code="I2").update(parent=b.indicators.get(code="D2"))
     changed = svc.diff_systems(a, b)["changed"]
     assert [(c.code, c.fields) for c in changed] == [("I2", ("parent_code",))]

@@ -26,7 +26,7 @@ def add_item(page, *, code, name, weight, max_score, kind=None, standard=None, g
 
 
 def test_committee_builds_a_small_system_and_opens_q1(page, committee, world):
-    create_cycle(title="2027—2029年创建模范机关三年行动计划", start_year=2027)
+    create_cycle(by=committee, title="2027—2029年创建模范机关三年行动计划", start_year=2027)
     browser_login(page, "committee")
     page.click("nav >> text=计划与指标")
     page.click("nav .dropdown-menu >> text=创建计划")

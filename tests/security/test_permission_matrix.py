@@ -14,7 +14,16 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from tests.security import routes as R
-from tests.security.world import MARKER, OUTSIDE_START, build, misplaced_outside_rows, outside_rows
+from tests.security.doors import ACTIONS, took_effect
+from tests.security.world import (
+    MARKER,
+    NARROWED_TOKENS,
+    OUTSIDE_START,
+    TOKENS_BLIND_TO_B,
+    build,
+    misplaced_outside_rows,
+    outside_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +92,15 @@ def client_for(world, role):
 
         confirm_password(client)  # so that recent-login checks do not hide the real answer
     return client
+
+
+def token_client(world, name):
+    """A client sending one of the world's narrowed API tokens ("committee:unit" …)."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {world['token_keys'][name]}")
+
+
+def actor_client(world, actor):
+    return token_client(world, actor) if ":" in actor else client_for(world, actor)
 
 
 def body_text(response) -> str:
@@ -182,13 +200,29 @@ def test_every_public_route_is_meant_to_be_public(world):
 
 @pytest.mark.parametrize("role", SCOPED_ROLES)
 def test_no_route_reaches_an_object_outside_the_scope(world, role):
-    client = client_for(world, role)
     branch, unit = scope_of_role(world, role)
+    leaks, tried = outside_leaks(world, client_for(world, role), branch, unit)
+    assert leaks == [], f"{role} reached objects outside the scope:\n" + "\n".join(leaks)
+    assert len(tried) >= 30  # the walk really covered the id routes
+
+
+@pytest.mark.parametrize("token", TOKENS_BLIND_TO_B)
+def test_no_narrowed_token_reaches_an_object_outside_the_scope(world, token):
+    """Unit-limited tokens of every role (committee and leader included) and the read-only
+    tokens of unit administrators and secretaries: unit B is outside, at every API route."""
+    leaks, tried = outside_leaks(
+        world, token_client(world, token), world["a1"], world["unit_a"], api_only=True
+    )
+    assert leaks == [], f"{token} reached objects outside the scope:\n" + "\n".join(leaks)
+    assert len(tried) >= 20
+
+
+def outside_leaks(world, client, branch, unit, *, api_only=False):
     candidates = R.value_candidates(world, branch, unit)
     outside = world["outside_pks"]
     leaks, tried = [], Counter()
     for route in R.matrix_routes():
-        if route.name in R.PUBLIC:
+        if route.name in R.PUBLIC or (api_only and not route.is_api):
             continue
         targets = list(route.id_kwargs) + (["slug"] if "slug" in route.kwargs else [])
         if not targets:
@@ -219,18 +253,34 @@ def test_no_route_reaches_an_object_outside_the_scope(world, role):
                         allowed = DENIED | ({400} if method != "get" and route.is_api else set())
                         if status not in allowed:
                             leaks.append(f"{method.upper()} {url} -> {status}")
-    assert leaks == [], f"{role} reached objects outside the scope:\n" + "\n".join(leaks)
-    assert len(tried) >= 30  # the walk really covered the id routes
+    return leaks, tried
 
 
 @pytest.mark.parametrize("role", SCOPED_ROLES)
 def test_no_list_count_or_export_shows_outside_objects(world, role):
-    client = client_for(world, role)
     branch, unit = scope_of_role(world, role)
+    shown, errors, opened = outside_shown(client_for(world, role), world, branch, unit)
+    assert errors == []
+    assert shown == [], f"{role} sees outside objects on:\n" + "\n".join(shown)
+    assert opened >= 5
+
+
+@pytest.mark.parametrize("token", TOKENS_BLIND_TO_B)
+def test_no_narrowed_token_lists_outside_objects(world, token):
+    client = token_client(world, token)
+    shown, errors, opened = outside_shown(
+        client, world, world["a1"], world["unit_a"], api_only=True
+    )
+    assert errors == []
+    assert shown == [], f"{token} sees outside objects on:\n" + "\n".join(shown)
+    assert opened >= 5
+
+
+def outside_shown(client, world, branch, unit, *, api_only=False):
     candidates = R.value_candidates(world, branch, unit)
     shown, errors, opened = [], [], 0
     for route in R.matrix_routes():
-        if route.name in R.PUBLIC or "pk" in route.kwargs:
+        if route.name in R.PUBLIC or "pk" in route.kwargs or (api_only and not route.is_api):
             continue
         for kwargs in R.combinations(route, candidates):
             url = reverse(route.name, kwargs=kwargs)
@@ -244,9 +294,7 @@ def test_no_list_count_or_export_shows_outside_objects(world, role):
             if MARKER in text:
                 at = text.index(MARKER)
                 shown.append(f"GET {url}: …{text[max(0, at - 80) : at + 40]}…")
-    assert errors == []
-    assert shown == [], f"{role} sees outside objects on:\n" + "\n".join(shown)
-    assert opened >= 5
+    return shown, errors, opened
 
 
 def test_another_units_secretary_sees_nothing_of_unit_a(world):
@@ -267,8 +315,8 @@ def test_another_units_secretary_sees_nothing_of_unit_a(world):
 
 
 WRITE_SQL = ("INSERT", "UPDATE", "DELETE")
-# Writes that are not changes to the platform's data.
-BOOKKEEPING_TABLES = ("django_session", "axes_")
+# Writes that are not changes to the platform's data (a token's last use is bookkeeping too).
+BOOKKEEPING_TABLES = ("django_session", "axes_", "units_apitoken")
 
 
 def data_writes(queries) -> list:
@@ -283,14 +331,35 @@ def data_writes(queries) -> list:
 def test_leader_can_change_nothing(world):
     """Every POST/PUT/PATCH/DELETE of a leader is refused (403/405) or writes nothing (a page
     that treats POST like GET, an API body refused by validation: see the API test below)."""
+    writes, refused = writes_of(world, client_for(world, "leader"))
+    assert writes == [], "leader changed data:\n" + "\n".join(writes)
+    assert refused >= 30
+
+
+# Read-only tokens of every role, and a leader's token limited to a unit (a leader never
+# writes, whatever the token says).
+WRITELESS_TOKENS = [t for t in NARROWED_TOKENS if t.endswith(":read_only")] + ["leader:unit"]
+
+
+@pytest.mark.parametrize("token", WRITELESS_TOKENS)
+def test_read_only_tokens_change_nothing(world, token):
+    writes, refused = writes_of(world, token_client(world, token), api_only=True)
+    assert writes == [], f"{token} changed data:\n" + "\n".join(writes)
+    assert refused >= 30
+
+
+def writes_of(world, client, *, api_only=False):
+    """Every write method of every route (in-scope ids): the data writes it made, and how
+    many calls were refused outright."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = client_for(world, "leader")
     candidates = R.value_candidates(world, world["a1"], world["unit_a"])
     writes, refused = [], 0
     for route in R.matrix_routes():
         if route.name in R.PUBLIC or route.name in R.LEADER_MAY_POST:
+            continue
+        if api_only and not route.is_api:
             continue
         fixed = {}
         if "pk" in route.kwargs:
@@ -309,8 +378,19 @@ def test_leader_can_change_nothing(world):
                 changed = data_writes(queries.captured_queries)
                 if changed or status >= 500:
                     writes.append(f"{method.upper()} {url} -> {status}: {changed[:2]}")
-    assert writes == [], "leader changed data:\n" + "\n".join(writes)
-    assert refused >= 30
+    return writes, refused
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if a.api], ids=lambda a: a.name)
+def test_narrowed_tokens_do_what_the_scope_rules_allow(world, action):
+    """Each guarded action through its API endpoint with every narrowed token: exactly the
+    tokens the scope rules allow make it happen (tests/security/doors.py)."""
+    done = {
+        token
+        for token in NARROWED_TOKENS
+        if took_effect(action, world, token_client(world, token), action.api)
+    }
+    assert done == action.allowed & set(NARROWED_TOKENS)
 
 
 def test_committee_opens_every_page_without_a_server_error(world):

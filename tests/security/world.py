@@ -246,6 +246,16 @@ def build(django_capture_on_commit_callbacks):
         inside = _populate(unit_a, a1, secretary, unit_admin, committee, g, "甲厅")
     for job in (inside["scorecard"], inside["sheet"]):
         job.refresh_from_db()
+    keys = _narrowed_tokens(
+        committee,
+        unit_a,
+        {
+            "committee": committee,
+            "leader": leader,
+            "unit_admin": unit_admin,
+            "secretary": secretary,
+        },
+    )
 
     bump_sequences()
 
@@ -287,7 +297,35 @@ def build(django_capture_on_commit_callbacks):
         "b1": b1,
         "inside": inside,
         "outside": outside,
+        "token_keys": keys,
     }
+
+
+# Every role's narrowed API tokens: "<role>:unit" (limited to unit A, may write) and
+# "<role>:read_only" (every unit the role sees, reading only).
+TOKEN_ROLES = ("committee", "leader", "unit_admin", "secretary")
+NARROWED_TOKENS = tuple(f"{role}:{kind}" for role in TOKEN_ROLES for kind in ("unit", "read_only"))
+# Tokens whose scope leaves unit B out: all but the read-only ones of who sees everything.
+TOKENS_BLIND_TO_B = tuple(
+    t for t in NARROWED_TOKENS if t not in ("committee:read_only", "leader:read_only")
+)
+
+
+def _narrowed_tokens(committee, unit_a, users) -> dict:
+    """{"<role>:<kind>": key}; created before the outside range, so their pks are inside."""
+    from units import tokens
+
+    keys = {}
+    for role, user in users.items():
+        for kind in ("unit", "read_only"):
+            _token, keys[f"{role}:{kind}"] = tokens.create_token(
+                name=f"{role} {kind}",
+                user=user,
+                unit=unit_a if kind == "unit" else None,
+                read_only=kind == "read_only",
+                created_by=committee,
+            )
+    return keys
 
 
 def outside_rows():
