@@ -91,3 +91,18 @@ def rate(part: int, whole: int, *, empty=HUNDRED) -> Decimal:
     if not whole:
         return empty
     return rounded(Decimal(part) * HUNDRED / whole, TENTH)
+
+
+# 述职评议: the grade a 党组书记 (or branch secretary) receives, as a percentage the annual
+# exam can read as a measured item (documented in docs/scoring.md).
+DUTY_GRADE_PERCENT = {
+    "excellent": Decimal("100"),  # 好
+    "good": Decimal("85"),  # 较好
+    "fair": Decimal("70"),  # 一般
+    "poor": Decimal("50"),  # 差
+}
+
+
+def duty_grade_percent(grade: str) -> Decimal | None:
+    """The percentage of a 述职 grade; None when not graded (then nothing is measured)."""
+    return DUTY_GRADE_PERCENT.get(grade)

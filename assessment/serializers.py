@@ -64,6 +64,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
             "special_tasks",
             "unit_aggregation",
             "require_unit_check",
+            "require_party_confirmation",
             "burden_cap",
             "weight_quarterly",
             "weight_exam",
