@@ -25,6 +25,7 @@ router.register("submissions", assessment_api.SubmissionViewSet, basename="submi
 router.register("reviews", assessment_api.ReviewViewSet, basename="review")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
 router.register("scores", assessment_api.ScoreViewSet, basename="score")
+router.register("duty-reports", assessment_api.DutyReportViewSet, basename="dutyreport")
 # feedback
 router.register("public-ratings", feedback_api.PublicRatingViewSet, basename="public-rating")
 router.register("ratings", feedback_api.RatingViewSet, basename="rating")

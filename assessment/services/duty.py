@@ -37,6 +37,10 @@ class NotAllowed(DutyError):
     """The actor may not do this (pages answer 403/404)."""
 
 
+class Locked(DutyError):
+    """The object's state does not allow the action (the API answers 409)."""
+
+
 # --- 签字确认 -------------------------------------------------------------------------------
 
 
@@ -46,7 +50,7 @@ def _move_confirmation(confirmation, to_status, *, by, reason=""):
             CONFIRMATION_TRANSITIONS, confirmation.status, to_status, PartyConfirmation.Status
         )
     except TransitionNotAllowed as exc:
-        raise DutyError(str(exc)) from exc
+        raise Locked(str(exc)) from exc
     PartyConfirmationTransition.objects.create(
         confirmation=confirmation,
         from_status=confirmation.status,
@@ -108,7 +112,7 @@ def _move(report, to_status, *, by, reason=""):
     try:
         check_transition(DUTY_TRANSITIONS, report.status, to_status, DutyReport.Status)
     except TransitionNotAllowed as exc:
-        raise DutyError(str(exc)) from exc
+        raise Locked(str(exc)) from exc
     DutyReportTransition.objects.create(
         report=report, from_status=report.status, to_status=to_status, by=by, reason=reason
     )
@@ -234,7 +238,7 @@ def edit_draft(report: DutyReport, *, by, data: dict) -> DutyReport:
     report = _locked(report)
     if not selectors.may_edit(by, report):
         if selectors.is_author(by, report):
-            raise DutyError(
+            raise Locked(
                 _("述职报告%(status)s，不能再修改。") % {"status": report.get_status_display()}
             )
         raise NotAllowed(_("只有述职人本人可以修改述职报告。"))
