@@ -13,7 +13,7 @@ from units.models import Unit
 from units.numbers import TENTH, rounded
 from units.selectors import scope_of
 
-from ..models import DutyReport, PartyConfirmation, Period, Rectification, Submission
+from ..models import DutyReport, Grade, PartyConfirmation, Period, Rectification, Submission
 from ..rules import period_dates
 from . import rectification as rectification_selectors
 from .score_rows import rows_for, scored_periods
@@ -267,7 +267,7 @@ def _score_figures(period, unit, branch) -> dict:
         "period": str(period),
         "total": _text(mine.total),
         "max_points": _text(mine.max_points),
-        "grade": mine.grade,
+        "grade": str(Grade(mine.grade).label) if mine.grade in Grade.values else "",
         # A unit among all units and within its category; a branch among its unit's branches.
         "rank": mine.rank if branch is None else mine.unit_rank,
         "of": len(rows),
