@@ -7,11 +7,14 @@ from .models import (
     AnnualPlan,
     ConflictDeclaration,
     Cycle,
+    DutyReport,
+    DutyReportTransition,
     Evidence,
     Indicator,
     IndicatorSystem,
     InspectionRound,
     NegativeListEntry,
+    PartyConfirmation,
     Period,
     PeriodTransition,
     Rectification,
@@ -172,3 +175,43 @@ class InspectionRoundAdmin(admin.ModelAdmin):
 class ConflictDeclarationAdmin(admin.ModelAdmin):
     list_display = ["inspector", "unit", "reason", "declared_at"]
     autocomplete_fields = ["unit"]
+
+
+# --- 四级协同 and 述职评议: read in the admin, changed only through their services --------------
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DutyReportTransitionInline(admin.TabularInline):
+    model = DutyReportTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DutyReport)
+class DutyReportAdmin(_ReadOnlyAdmin):
+    list_display = ["year", "unit", "branch", "author_kind", "status", "grade"]
+    list_filter = ["year", "author_kind", "status", "grade"]
+    search_fields = ["unit__name", "branch__name"]
+    list_select_related = ["unit", "branch"]
+    inlines = [DutyReportTransitionInline]
+
+
+@admin.register(PartyConfirmation)
+class PartyConfirmationAdmin(_ReadOnlyAdmin):
+    list_display = ["period", "unit", "status", "confirmed_by", "confirmed_at"]
+    list_filter = ["status", "period"]
+    list_select_related = ["period__plan", "unit", "confirmed_by"]

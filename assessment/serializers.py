@@ -503,6 +503,10 @@ class ScoreRowSerializer(serializers.Serializer):
 class DutyReportSerializer(serializers.ModelSerializer):
     author_kind_label = serializers.CharField(source="get_author_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Blank until graded: declared so that the schema allows "".
+    grade = serializers.ChoiceField(
+        choices=DutyReport.Grade.choices, allow_blank=True, read_only=True
+    )
     grade_label = serializers.CharField(source="get_grade_display", read_only=True)
     figures = serializers.JSONField(
         read_only=True,

@@ -149,3 +149,36 @@ def test_duty_pages_keep_their_query_count(client, world, committee, django_asse
 def test_secretary_cannot_open_the_confirmation_page(client, secretary):
     client.force_login(secretary)
     assert client.get("/confirmations/").status_code == 403
+
+
+def test_party_home_keeps_its_query_count(
+    client, world, party_secretary, period, items, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BranchFactory
+
+    client.force_login(party_secretary)
+    client.get("/")  # warm: session, content types
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/").status_code == 200
+    for n in range(8):
+        BranchFactory(unit=world["unit_a"], name=f"甲厅增设第{n}支部")
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("/").context["branch_progress"]) == 10
+    assert len(large) == len(small)
+
+
+def test_admin_refuses_a_member_branch_of_another_unit(world):
+    from units.admin import RoleForm
+
+    form = RoleForm(
+        data={"kind": "party_member", "unit": world["unit_a"].pk, "branches": [world["b1"].pk]}
+    )
+    assert not form.is_valid()
+    assert "不属于该单位" in str(form.errors)
+    ok = RoleForm(
+        data={"kind": "party_member", "unit": world["unit_a"].pk, "branches": [world["a1"].pk]}
+    )
+    assert ok.is_valid(), ok.errors
