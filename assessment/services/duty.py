@@ -216,7 +216,12 @@ def draft_reports(year: int, *, by, unit_ids=None) -> int:
 
 
 def _locked(report) -> DutyReport:
-    return DutyReport.objects.select_for_update().select_related("unit", "branch").get(pk=report.pk)
+    # of=self: the branch is an outer join, which PostgreSQL cannot lock.
+    return (
+        DutyReport.objects.select_for_update(of=("self",))
+        .select_related("unit", "branch")
+        .get(pk=report.pk)
+    )
 
 
 @transaction.atomic
