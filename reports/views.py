@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessment.selectors import duty as duty_selectors
 from units.downloads import private_file
+from units.selectors import scope_of
 
 from . import selectors, services
 from .duty import duty_filename, render_duty_grades_xlsx, render_duty_pdf
@@ -153,6 +154,8 @@ def duty_report_pdf(request, pk):
 @require_GET
 def duty_grades_xlsx(request):
     """The 述职评议 list as on the page (same filters, same scope)."""
+    if not scope_of(request.user).has_any_role:
+        raise PermissionDenied
     year = request.GET.get("year", "")
     reports = duty_selectors.grade_list(
         request.user,
