@@ -7,11 +7,14 @@ from .models import (
     AnnualPlan,
     ConflictDeclaration,
     Cycle,
+    DutyReport,
+    DutyReportTransition,
     Evidence,
     Indicator,
     IndicatorSystem,
     InspectionRound,
     NegativeListEntry,
+    PartyConfirmation,
     Period,
     PeriodTransition,
     Rectification,
@@ -177,8 +180,8 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
 
 
-# --- 后进转化: opened, progressed and closed through assessment.services.turnaround only
-# (the actor checks live there), so the admin shows the records read-only.
+# --- 后进转化, 四级协同 and 述职评议: changed only through their services (the actor checks
+# live there), so the admin shows the records read-only.
 
 
 class _ReadOnly:
@@ -211,3 +214,25 @@ class TurnaroundAdmin(_ReadOnly, admin.ModelAdmin):
     list_filter = ["reason", "status", "period__plan"]
     search_fields = ["unit__name", "branch__name"]
     inlines = [TurnaroundActionInline, TurnaroundEventInline]
+
+
+class DutyReportTransitionInline(_ReadOnly, admin.TabularInline):
+    model = DutyReportTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+
+
+@admin.register(DutyReport)
+class DutyReportAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["year", "unit", "branch", "author_kind", "status", "grade"]
+    list_filter = ["year", "author_kind", "status", "grade"]
+    search_fields = ["unit__name", "branch__name"]
+    list_select_related = ["unit", "branch"]
+    inlines = [DutyReportTransitionInline]
+
+
+@admin.register(PartyConfirmation)
+class PartyConfirmationAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["period", "unit", "status", "confirmed_by", "confirmed_at"]
+    list_filter = ["status", "period"]
+    list_select_related = ["period__plan", "unit", "confirmed_by"]

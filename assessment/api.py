@@ -33,6 +33,7 @@ from . import serializers as s
 from .models import (
     AnnualPlan,
     Cycle,
+    DutyReport,
     Evidence,
     Indicator,
     IndicatorSystem,
@@ -40,10 +41,12 @@ from .models import (
     Rectification,
     Submission,
 )
+from .selectors import duty as duty_selectors
 from .selectors import rectification as rectification_selectors
 from .selectors import review as review_selectors
 from .selectors import scores as score_selectors
 from .selectors import submissions as submission_selectors
+from .services import duty as duty_service
 from .services import evidence as evidence_service
 from .services import periods as period_service
 from .services import rectification as rectification_service
@@ -862,6 +865,102 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         notice = self.get_object()
         rows = notice.events.select_related("by")
         return Response(s.RectificationEventSerializer(rows, many=True).data)
+
+
+# --- 述职评议 -------------------------------------------------------------------------------
+
+
+class DutyReportFilter(filters.FilterSet):
+    class Meta:
+        model = DutyReport
+        fields = ["year", "author_kind", "unit", "branch", "status", "grade"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="述职报告列表（在您的范围内）"),
+    retrieve=extend_schema(summary="述职报告详情（含平台生成的年度数据 figures）"),
+    partial_update=extend_schema(
+        summary="修改述职报告文字（述职人本人；草稿或已退回时）",
+        request=s.DutyTextSerializer,
+        responses={200: s.DutyReportSerializer, **STATE_ERRORS},
+    ),
+)
+class DutyReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """述职评议: the platform drafts each 党组书记's and branch secretary's yearly report, the
+    author edits and submits it, committee staff grade it 好 / 较好 / 一般 / 差 or return it
+    (assessment.services.duty; the same checks as the web pages)."""
+
+    serializer_class = s.DutyReportSerializer
+    filterset_class = DutyReportFilter
+    ordering_fields = ["year", "id", "updated_at"]
+    ordering = ["-year", "id"]
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return duty_selectors.duty_reports_visible_to(self.request.user)
+
+    def _respond(self, report):
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+    def _call(self, call, field="non_field_errors"):
+        try:
+            return self._respond(call())
+        except duty_service.NotAllowed as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except duty_service.Locked as exc:
+            raise StateConflict(str(exc)) from exc
+        except duty_service.DutyError as exc:
+            raise exceptions.ValidationError({field: [str(exc)]}) from exc
+
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        body = s.DutyTextSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._call(
+            lambda: duty_service.edit_draft(report, by=request.user, data=body.validated_data)
+        )
+
+    @extend_schema(
+        summary="提交述职报告（述职人本人）",
+        request=None,
+        responses={200: s.DutyReportSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        return self._call(lambda: duty_service.submit(report, by=request.user), "duties")
+
+    @extend_schema(
+        summary="评议述职报告：好 / 较好 / 一般 / 差（机关工委；一般、差须写意见）",
+        request=s.DutyGradeSerializer,
+        responses={200: s.DutyReportSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def grade(self, request, pk=None):
+        report = self.get_object()
+        body = s.DutyGradeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._call(
+            lambda: duty_service.grade(report, by=request.user, **body.validated_data),
+            "comment",
+        )
+
+    @extend_schema(
+        summary="退回述职报告（机关工委，须写明原因）",
+        request=s.DutyReturnSerializer,
+        responses={200: s.DutyReportSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_report(self, request, pk=None):
+        report = self.get_object()
+        body = s.DutyReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._call(
+            lambda: duty_service.return_report(
+                report, by=request.user, reason=body.validated_data["reason"]
+            ),
+            "reason",
+        )
 
 
 # --- scores and rankings ------------------------------------------------------------------

@@ -17,10 +17,12 @@ from django.dispatch import receiver
 from .models import (
     AnnualPlan,
     Cycle,
+    DutyReport,
     GradingRule,
     Indicator,
     IndicatorSystem,
     NegativeListEntry,
+    PartyConfirmation,
     Period,
     Rectification,
     ScoreSnapshot,
@@ -39,6 +41,8 @@ auditlog.register(ScoreSnapshot, exclude_fields=["data"])
 auditlog.register(NegativeListEntry)
 auditlog.register(Rectification)
 auditlog.register(Turnaround)  # 后进转化: its moves are TurnaroundEvent rows as well
+auditlog.register(DutyReport, exclude_fields=["figures", "updated_at"])
+auditlog.register(PartyConfirmation)
 # Creation and deletion of a submission (updates arrive through SubmissionEvent below).
 auditlog.register(Submission, exclude_fields=["version", "updated_at"])
 

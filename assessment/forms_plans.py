@@ -71,6 +71,7 @@ class PlanForm(StyledFormMixin, forms.ModelForm):
             "weight_satisfaction",
             "unit_aggregation",
             "require_unit_check",
+            "require_party_confirmation",
         ]
 
 

@@ -17,7 +17,8 @@ from feedback.selectors import case_rates_by_unit, satisfaction
 from units.models import Branch, Unit
 
 from .models import Indicator, NegativeListEntry, Period, Rectification, Submission
-from .rules import period_dates, rate
+from .rules import duty_grade_percent, period_dates, rate
+from .selectors.duty import branch_duty_grades, duty_grades
 from .selectors.plans import items_for
 
 M = Indicator.Measure
@@ -145,6 +146,17 @@ def _negative_list(period, level, targets):
     return _by_unit(targets, {u: Decimal(counts.get(u, 0)) for u in _unit_ids(targets)})
 
 
+def _duty_grade(period, level, targets):
+    """述职评议: the year's graded 述职 as a percentage (assessment.rules.DUTY_GRADE_PERCENT):
+    a unit's 党组书记's, a branch's secretary's; no graded report, no value."""
+    year = period.plan.year
+    if level == Indicator.Level.BRANCH:
+        grades = branch_duty_grades(year, [b for _u, b in targets if b is not None])
+        return {t: duty_grade_percent(grades.get(t[1], "")) for t in targets}
+    grades = duty_grades(year, _unit_ids(targets))
+    return _by_unit(targets, {u: duty_grade_percent(g) for u, g in grades.items()})
+
+
 MEASURES = {
     M.SATISFACTION: _satisfaction,
     M.RECTIFICATION_RATE: _rectification_rate,
@@ -153,6 +165,7 @@ MEASURES = {
     M.SUBMISSION_ON_TIME: _submission_rate(on_time_only=True),
     M.EVIDENCE_COMPLETENESS: _submission_rate(on_time_only=False),
     M.NEGATIVE_LIST: _negative_list,
+    M.DUTY_GRADE: _duty_grade,
 }
 # What each measure's number is (assessment.rules.number_problem applies to overrides too).
 NUMBER_KINDS = {code: Indicator.NumberKind.PERCENTAGE for code in MEASURES} | {

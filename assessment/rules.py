@@ -95,7 +95,7 @@ def rate(part: int, whole: int, *, empty=HUNDRED) -> Decimal:
 
 
 # 后进转化: a subject counts as converted when it left the lagging group within this many
-# following quarters (002 §三(四) 推动后进转化; issue 16 §5).
+# following quarters (002 §三(四) 推动后进转化).
 TURNAROUND_WINDOW = 2
 CONVERTED, STILL_LAGGING, PENDING = "converted", "lagging", "pending"
 
@@ -112,3 +112,18 @@ def turnaround_outcome(lagging: list, window: int = TURNAROUND_WINDOW) -> str:
     if len(seen) >= window:
         return STILL_LAGGING
     return PENDING
+
+
+# 述职评议: the grade a 党组书记 (or branch secretary) receives, as a percentage the annual
+# exam can read as a measured item (documented in docs/scoring.md).
+DUTY_GRADE_PERCENT = {
+    "excellent": Decimal("100"),  # 好
+    "good": Decimal("85"),  # 较好
+    "fair": Decimal("70"),  # 一般
+    "poor": Decimal("50"),  # 差
+}
+
+
+def duty_grade_percent(grade: str) -> Decimal | None:
+    """The percentage of a 述职 grade; None when not graded (then nothing is measured)."""
+    return DUTY_GRADE_PERCENT.get(grade)

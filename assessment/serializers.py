@@ -13,6 +13,7 @@ from units.selectors import branches_visible_to, units_visible_to
 from .models import (
     AnnualPlan,
     Cycle,
+    DutyReport,
     Evidence,
     Indicator,
     IndicatorSystem,
@@ -64,6 +65,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
             "special_tasks",
             "unit_aggregation",
             "require_unit_check",
+            "require_party_confirmation",
             "burden_cap",
             "weight_quarterly",
             "weight_exam",
@@ -493,3 +495,76 @@ class ScoreRowSerializer(serializers.Serializer):
     tier_label = serializers.CharField()
     standards = ScorePartSerializer(many=True)
     goals = ScorePartSerializer(many=True)
+
+
+# --- 述职评议 -------------------------------------------------------------------------------
+
+
+class DutyReportSerializer(serializers.ModelSerializer):
+    author_kind_label = serializers.CharField(source="get_author_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Blank until graded: declared so that the schema allows "".
+    grade = serializers.ChoiceField(
+        choices=DutyReport.Grade.choices, allow_blank=True, read_only=True
+    )
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    figures = serializers.JSONField(
+        read_only=True,
+        help_text="平台按年度数据生成：score（得分、排名、六实得分率）、rectification、"
+        "satisfaction、highlights、open_problems；不能修改",
+    )
+
+    class Meta:
+        model = DutyReport
+        fields = [
+            "id",
+            "year",
+            "author_kind",
+            "author_kind_label",
+            "unit",
+            "branch",
+            "status",
+            "status_label",
+            "figures",
+            "duties",
+            "highlights",
+            "problems",
+            "plans",
+            "submitted_by",
+            "submitted_at",
+            "grade",
+            "grade_label",
+            "grade_comment",
+            "graded_by",
+            "graded_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DutyTextSerializer(serializers.Serializer):
+    """The text a 述职人 edits; omitted fields stay as they are."""
+
+    duties = serializers.CharField(
+        label=_("履职情况"), max_length=8000, allow_blank=True, required=False
+    )
+    highlights = serializers.CharField(
+        label=_("特色亮点"), max_length=4000, allow_blank=True, required=False
+    )
+    problems = serializers.CharField(
+        label=_("存在问题"), max_length=4000, allow_blank=True, required=False
+    )
+    plans = serializers.CharField(
+        label=_("下一步打算"), max_length=4000, allow_blank=True, required=False
+    )
+
+
+class DutyGradeSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(label=_("评议等次"), choices=DutyReport.Grade.choices)
+    comment = serializers.CharField(
+        label=_("评议意见"), max_length=4000, required=False, allow_blank=True, default=""
+    )
+
+
+class DutyReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("退回原因"), max_length=4000)

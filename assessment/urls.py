@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import burden as burden_views
+from .views import duty as duty_views
 from .views import evidence as evidence_views
 from .views import indicators as indicator_views
 from .views import inspection as inspection_views
@@ -143,6 +144,25 @@ urlpatterns = [
         name="turnaround_progress",
     ),
     path("turnaround/<int:pk>/close/", turnaround_views.turnaround_close, name="turnaround_close"),
+    # --- 四级协同: 签字确认; 述职评议 ---
+    path("confirmations/", duty_views.confirmation_list, name="confirmation_list"),
+    path(
+        "confirmations/<int:period_pk>/<int:unit_pk>/confirm/",
+        duty_views.confirmation_confirm,
+        name="confirmation_confirm",
+    ),
+    path(
+        "confirmations/<int:pk>/reopen/",
+        duty_views.confirmation_reopen,
+        name="confirmation_reopen",
+    ),
+    path("duty/", duty_views.duty_list, name="duty_list"),
+    path("duty/draft/", duty_views.duty_draft_all, name="duty_draft_all"),
+    path("duty/<int:pk>/", duty_views.duty_detail, name="duty_detail"),
+    path("duty/<int:pk>/edit/", duty_views.duty_edit, name="duty_edit"),
+    path("duty/<int:pk>/redraft/", duty_views.duty_redraft, name="duty_redraft"),
+    path("duty/<int:pk>/grade/", duty_views.duty_grade, name="duty_grade"),
+    path("duty/<int:pk>/return/", duty_views.duty_return, name="duty_return"),
     # --- scores, rankings and dashboards ---
     path("dashboard/", score_views.dashboard, name="dashboard"),
     path("scores/", score_views.score_index, name="score_index"),

@@ -28,6 +28,7 @@ router.register("rectifications", assessment_api.RectificationViewSet, basename=
 router.register("scores", assessment_api.ScoreViewSet, basename="score")
 router.register("results", results_api.ResultsUseViewSet, basename="results-use")
 router.register("turnarounds", results_api.TurnaroundViewSet, basename="turnaround")
+router.register("duty-reports", assessment_api.DutyReportViewSet, basename="dutyreport")
 # feedback
 router.register("public-ratings", feedback_api.PublicRatingViewSet, basename="public-rating")
 router.register("ratings", feedback_api.RatingViewSet, basename="rating")

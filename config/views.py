@@ -56,6 +56,18 @@ def home(request):
         if scored is not None and unit is not None:
             context["scored_period"] = scored
             context["standing"] = home_selectors.unit_standing(scored, unit)
+    elif scope.is_party_secretary or scope.is_party_member:
+        template = "home/party.html"
+        branches = unit_selectors.branches_visible_to(request.user)
+        if period is not None:
+            context["branch_progress"] = submission_selectors.branch_progress(period, branches)
+        context["desk"] = home_selectors.party_desk(request.user, period, branches)
+        context["due"] = context["desk"].due
+        scored = score_selectors.default_period()
+        party_units = [u for u in context["units"] if u.pk in scope.party_unit_ids]
+        if scored is not None and party_units:
+            context["scored_period"] = scored
+            context["standing"] = home_selectors.unit_standing(scored, party_units[0])
     elif scope.is_secretary:
         template = "home/secretary.html"
         if period is not None:

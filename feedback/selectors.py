@@ -44,9 +44,10 @@ logger = logging.getLogger(__name__)
 
 
 def may_use_feedback(user) -> bool:
-    """Committee staff, leaders and unit administrators; secretaries see nothing here."""
+    """Committee staff, leaders, unit administrators and the unit's 党组书记 and 党组成员
+    (reading); secretaries see nothing here."""
     scope = scope_of(user)
-    return scope.sees_everything or scope.is_unit_admin
+    return scope.sees_everything or bool(scope.reads_unit_ids)
 
 
 def may_handle_case(user, case) -> bool:
@@ -77,7 +78,7 @@ def _unit_filter(user, field="unit_id"):
     scope = scope_of(user)
     if scope.sees_everything:
         return Q()
-    return Q(**{f"{field}__in": scope.unit_ids})
+    return Q(**{f"{field}__in": scope.reads_unit_ids})
 
 
 def ratings_visible_to(user) -> QuerySet[Rating]:

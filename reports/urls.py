@@ -19,4 +19,6 @@ urlpatterns = [
         "results/<int:year>/rewards.xlsx", results_views.rewards_export, name="results_rewards_xlsx"
     ),
     path("results/<int:year>/cadres.xlsx", results_views.cadres_export, name="results_cadres_xlsx"),
+    path("reports/duty/<int:pk>.pdf", views.duty_report_pdf, name="duty_report_pdf"),
+    path("reports/duty/grades.xlsx", views.duty_grades_xlsx, name="duty_grades_xlsx"),
 ]

@@ -1,16 +1,21 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessment.selectors import duty as duty_selectors
 from units.downloads import private_file
+from units.selectors import scope_of
 
 from . import selectors, services
+from .duty import duty_filename, render_duty_grades_xlsx, render_duty_pdf
 from .forms import JobFilterForm, ReportRequestForm
 from .models import ReportJob
 
@@ -121,3 +126,39 @@ def download(request, pk):
         filename=job.filename or f"report-{job.pk}.{ext}",
         content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
     )
+
+
+def _attachment(content: bytes, ext: str, filename: str, *, inline=False) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[ext])
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = (
+        f"{disposition}; filename=\"duty.{ext}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def duty_report_pdf(request, pk):
+    """One 述职报告 as PDF, for whoever may read it (opened in the browser)."""
+    report = get_object_or_404(duty_selectors.duty_reports_visible_to(request.user), pk=pk)
+    return _attachment(render_duty_pdf(report), "pdf", duty_filename(report, "pdf"), inline=True)
+
+
+@login_required
+@require_GET
+def duty_grades_xlsx(request):
+    """The 述职评议 list as on the page (same filters, same scope)."""
+    if not scope_of(request.user).has_any_role:
+        raise PermissionDenied
+    year = request.GET.get("year", "")
+    reports = duty_selectors.grade_list(
+        request.user,
+        year=int(year) if year.isdigit() else None,
+        author_kind=request.GET.get("author_kind", ""),
+        status=request.GET.get("status", ""),
+        grade=request.GET.get("grade", ""),
+    )
+    return _attachment(render_duty_grades_xlsx(reports), "xlsx", _("述职评议结果.xlsx"))

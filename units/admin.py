@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -5,12 +6,32 @@ from import_export.admin import ImportExportModelAdmin
 
 from .models import Branch, CoordinationGroup, Role, Unit, UnitCategory, User
 from .resources import BranchResource, CoordinationGroupResource, UnitCategoryResource, UnitResource
+from .services import RoleError, check_member_branches
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["kind", "unit", "branch", "branches"]
+
+    def clean(self):
+        data = super().clean()
+        branches = list(data.get("branches") or [])
+        if branches:
+            try:
+                if data.get("kind") != Role.Kind.PARTY_MEMBER:
+                    raise RoleError(_("只有党组成员分管党支部。"))
+                check_member_branches(data.get("unit"), branches)
+            except RoleError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
 
 
 class RoleInline(admin.TabularInline):
     model = Role
+    form = RoleForm
     extra = 0
-    autocomplete_fields = ["unit", "branch"]
+    autocomplete_fields = ["unit", "branch", "branches"]
 
 
 @admin.register(User)

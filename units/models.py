@@ -145,6 +145,8 @@ class Role(models.Model):
         LEADER = "leader", _("领导")
         UNIT_ADMIN = "unit_admin", _("单位管理员")
         SECRETARY = "secretary", _("支部书记")
+        PARTY_SECRETARY = "party_secretary", _("党组书记")
+        PARTY_MEMBER = "party_member", _("党组成员")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("用户")
@@ -166,6 +168,14 @@ class Role(models.Model):
         related_name="+",
         verbose_name=_("党支部"),
     )
+    # 党组成员 (一岗双责): the branches of the unit this member answers for.
+    branches = models.ManyToManyField(
+        Branch,
+        blank=True,
+        related_name="responsible_roles",
+        verbose_name=_("分管党支部"),
+        help_text=_("仅党组成员：其分管的本单位党支部。"),
+    )
 
     class Meta:
         verbose_name = _("角色")
@@ -175,7 +185,11 @@ class Role(models.Model):
                 name="role_scope_matches_kind",
                 condition=(
                     Q(kind__in=["committee", "leader"], unit__isnull=True, branch__isnull=True)
-                    | Q(kind="unit_admin", unit__isnull=False, branch__isnull=True)
+                    | Q(
+                        kind__in=["unit_admin", "party_secretary", "party_member"],
+                        unit__isnull=False,
+                        branch__isnull=True,
+                    )
                     | Q(kind="secretary", unit__isnull=True, branch__isnull=False)
                 ),
             ),
@@ -186,6 +200,11 @@ class Role(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "unit"], condition=Q(kind="unit_admin"), name="role_unique_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "unit"],
+                condition=Q(kind__in=["party_secretary", "party_member"]),
+                name="role_unique_party_unit",
             ),
             models.UniqueConstraint(
                 fields=["user", "branch"], condition=Q(kind="secretary"), name="role_unique_branch"

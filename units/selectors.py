@@ -15,6 +15,11 @@ class Scope:
     leader: bool = False
     unit_ids: frozenset = field(default_factory=frozenset)  # units the user administers
     branch_ids: frozenset = field(default_factory=frozenset)  # branches the user leads
+    # 四级协同, reading only: the units whose 党组书记 the user is, and, as 党组成员, the units
+    # they belong to and the branches they answer for.
+    party_unit_ids: frozenset = field(default_factory=frozenset)
+    member_unit_ids: frozenset = field(default_factory=frozenset)
+    member_branch_ids: frozenset = field(default_factory=frozenset)
     # An API token narrowed to one unit: everything above applies within that unit only.
     only_unit_id: int | None = None
     read_only: bool = False
@@ -41,8 +46,27 @@ class Scope:
         return bool(self.branch_ids)
 
     @property
+    def is_party_secretary(self):
+        return bool(self.party_unit_ids)
+
+    @property
+    def is_party_member(self):
+        return bool(self.member_unit_ids)
+
+    @property
+    def reads_unit_ids(self) -> frozenset:
+        """Units whose own records (rectification, citizen ratings) this scope reads."""
+        return self.unit_ids | self.party_unit_ids | self.member_unit_ids
+
+    @property
     def has_any_role(self):
-        return self.sees_everything or self.is_unit_admin or self.is_secretary
+        return (
+            self.sees_everything
+            or self.is_unit_admin
+            or self.is_secretary
+            or self.is_party_secretary
+            or self.is_party_member
+        )
 
 
 def scope_of(user) -> Scope:
@@ -53,8 +77,10 @@ def scope_of(user) -> Scope:
         return cached
     committee = leader = False
     unit_ids, branch_ids = set(), set()
-    for kind, unit_id, branch_id in Role.objects.filter(user=user).values_list(
-        "kind", "unit_id", "branch_id"
+    party_unit_ids, member_unit_ids, member_branch_ids = set(), set(), set()
+    # One row per (role, responsible branch): the member's branches come in the same query.
+    for kind, unit_id, branch_id, member_branch_id in Role.objects.filter(user=user).values_list(
+        "kind", "unit_id", "branch_id", "branches"
     ):
         if kind == Role.Kind.COMMITTEE:
             committee = True
@@ -64,11 +90,20 @@ def scope_of(user) -> Scope:
             unit_ids.add(unit_id)
         elif kind == Role.Kind.SECRETARY:
             branch_ids.add(branch_id)
+        elif kind == Role.Kind.PARTY_SECRETARY:
+            party_unit_ids.add(unit_id)
+        elif kind == Role.Kind.PARTY_MEMBER:
+            member_unit_ids.add(unit_id)
+            if member_branch_id is not None:
+                member_branch_ids.add(member_branch_id)
     scope = Scope(
         committee=committee or user.is_superuser,
         leader=leader,
         unit_ids=frozenset(unit_ids),
         branch_ids=frozenset(branch_ids),
+        party_unit_ids=frozenset(party_unit_ids),
+        member_unit_ids=frozenset(member_unit_ids),
+        member_branch_ids=frozenset(member_branch_ids),
     )
     user._scope_cache = scope
     return scope
@@ -89,11 +124,19 @@ def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
                 "pk", flat=True
             )
         )
+        member_branch_ids = frozenset(
+            Branch.objects.filter(unit_id=unit_id, pk__in=scope.member_branch_ids).values_list(
+                "pk", flat=True
+            )
+        )
         scope = Scope(
             committee=scope.committee,
             leader=scope.leader,
             unit_ids=frozenset({unit_id}) if sees_unit else frozenset(),
             branch_ids=branch_ids,
+            party_unit_ids=scope.party_unit_ids & {unit_id},
+            member_unit_ids=scope.member_unit_ids & {unit_id},
+            member_branch_ids=member_branch_ids,
             only_unit_id=unit_id,
         )
     if read_only:
@@ -102,6 +145,9 @@ def narrow_scope(user, *, unit_id=None, read_only=False) -> Scope:
             leader=scope.leader or scope.committee,
             unit_ids=scope.unit_ids,
             branch_ids=scope.branch_ids,
+            party_unit_ids=scope.party_unit_ids,
+            member_unit_ids=scope.member_unit_ids,
+            member_branch_ids=scope.member_branch_ids,
             only_unit_id=scope.only_unit_id,
             read_only=True,
         )
@@ -130,7 +176,9 @@ def units_visible_to(user) -> QuerySet[Unit]:
         return units
     if scope.only_unit_id is not None and (scope.committee or scope.leader):
         return units.filter(pk=scope.only_unit_id)
-    return units.filter(Q(pk__in=scope.unit_ids) | Q(branches__in=scope.branch_ids)).distinct()
+    return units.filter(
+        Q(pk__in=scope.reads_unit_ids) | Q(branches__in=scope.branch_ids)
+    ).distinct()
 
 
 def branches_visible_to(user) -> QuerySet[Branch]:
@@ -140,7 +188,10 @@ def branches_visible_to(user) -> QuerySet[Branch]:
         return branches
     if scope.only_unit_id is not None and (scope.committee or scope.leader):
         return branches.filter(unit_id=scope.only_unit_id)
-    return branches.filter(Q(unit_id__in=scope.unit_ids) | Q(pk__in=scope.branch_ids))
+    return branches.filter(
+        Q(unit_id__in=scope.unit_ids | scope.party_unit_ids)
+        | Q(pk__in=scope.branch_ids | scope.member_branch_ids)
+    )
 
 
 def unit_list(user, *, category=None, group=None, search="", active_only=True):
@@ -180,4 +231,14 @@ def secretaries_by_branch(branch_ids) -> dict:
         kind=Role.Kind.SECRETARY, branch_id__in=list(branch_ids)
     ).select_related("user"):
         result.setdefault(role.branch_id, []).append(role.user)
+    return result
+
+
+def party_members_by_branch(branch_ids) -> dict:
+    """Active 党组成员 accounts answering for each branch, in one query."""
+    result: dict = {}
+    for branch_id, user_id in Role.objects.filter(
+        kind=Role.Kind.PARTY_MEMBER, branches__in=list(branch_ids), user__is_active=True
+    ).values_list("branches", "user_id"):
+        result.setdefault(branch_id, set()).add(user_id)
     return result

@@ -27,8 +27,36 @@ def export_organisation(kind: str, file_format: str) -> bytes:
     return dataset.export(file_format) if file_format == "csv" else dataset.export("xlsx")
 
 
+class RoleError(ValueError):
+    """A role that does not fit the organisation; the message is shown as it is."""
+
+
+def check_member_branches(unit, branches) -> None:
+    """A 党组成员 answers only for branches of their own unit."""
+    stray = [b for b in branches if b.unit_id != getattr(unit, "pk", None)]
+    if stray:
+        raise RoleError(
+            _("党组成员只能分管本单位的党支部：%(names)s 不属于该单位。")
+            % {"names": "、".join(b.name for b in stray)}
+        )
+
+
 @transaction.atomic
-def grant_role(user, kind: str, *, unit: Unit | None = None, branch: Branch | None = None) -> Role:
+def grant_role(
+    user,
+    kind: str,
+    *,
+    unit: Unit | None = None,
+    branch: Branch | None = None,
+    branches=(),
+) -> Role:
+    """Give a person a role; `branches` names a 党组成员's responsible branches (added)."""
+    if branches:
+        if kind != Role.Kind.PARTY_MEMBER:
+            raise RoleError(_("只有党组成员分管党支部。"))
+        check_member_branches(unit, branches)
     role, _created = Role.objects.get_or_create(user=user, kind=kind, unit=unit, branch=branch)
+    if branches:
+        role.branches.add(*branches)
     user.__dict__.pop("_scope_cache", None)
     return role

@@ -6,6 +6,14 @@ transition services assign a status.
 """
 
 from .burden import SIGNAL_TRANSITIONS, EditSession, FormalismSignal, NarrativeFingerprint
+from .duty import (
+    CONFIRMATION_TRANSITIONS,
+    DUTY_TRANSITIONS,
+    DutyReport,
+    DutyReportTransition,
+    PartyConfirmation,
+    PartyConfirmationTransition,
+)
 from .inspection import (
     ROUND_TRANSITIONS,
     AssignmentSwap,
@@ -51,6 +59,12 @@ from .submissions import (
 from .turnaround import TURNAROUND_TRANSITIONS, Turnaround, TurnaroundAction, TurnaroundEvent
 
 __all__ = [
+    "CONFIRMATION_TRANSITIONS",
+    "DUTY_TRANSITIONS",
+    "DutyReport",
+    "DutyReportTransition",
+    "PartyConfirmation",
+    "PartyConfirmationTransition",
     "PERIOD_TRANSITIONS",
     "RECTIFICATION_TRANSITIONS",
     "ROUND_TRANSITIONS",

@@ -93,6 +93,9 @@ class AnnualPlan(models.Model):
         default=Aggregation.MEAN,
     )
     require_unit_check = models.BooleanField(_("须经单位管理员审核后报送工委"), default=False)
+    require_party_confirmation = models.BooleanField(
+        _("半年小考、年度大考须经党组书记签字确认后报送工委"), default=False
+    )
     burden_cap = models.PositiveSmallIntegerField(
         _("每季度材料项数上限"),
         default=15,
@@ -283,6 +286,7 @@ class Indicator(models.Model):
         SUBMISSION_ON_TIME = "submission_on_time", _("材料按时报送率")
         EVIDENCE_COMPLETENESS = "evidence_completeness", _("材料报送完整率")
         NEGATIVE_LIST = "negative_list", _("负面清单事项数")
+        DUTY_GRADE = "duty_grade", _("述职评议等次折算分")
 
     class NumberKind(models.TextChoices):
         """What a reported number is, which fixes its allowed range (assessment.rules)."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from feedback.selectors import case_stats
 
 from ..models import Period, Standard
+from . import duty as duty_selectors
 from . import rectification as rectification_selectors
 from . import review as review_selectors
 from . import scores
@@ -194,4 +195,28 @@ def due_for_unit_admin(user, period, branches) -> Due:
         rectification_overdue=notices["overdue"],
         cases_open=cases.open,
         cases_overdue=cases.overdue,
+    )
+
+
+@dataclass(frozen=True)
+class PartyDesk:
+    """A 党组书记's or 党组成员's page: the open work of their scope (Due), what awaits their
+    signature (签字确认) and their own 述职 still to write."""
+
+    due: Due
+    confirmations: list
+    duty_reports: list
+
+
+def party_desk(user, period, branches) -> PartyDesk:
+    return PartyDesk(
+        due=due_for_unit_admin(user, period, branches),
+        confirmations=duty_selectors.confirmations_due(user),
+        duty_reports=[
+            r
+            for r in duty_selectors.duty_reports_visible_to(user).filter(
+                status__in=duty_selectors.EDITABLE
+            )
+            if duty_selectors.is_author(user, r)
+        ],
     )

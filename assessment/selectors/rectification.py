@@ -10,12 +10,16 @@ from ..models import NegativeListEntry, Rectification
 
 def rectifications_visible_to(user) -> QuerySet:
     """Committee and leaders see all; a unit administrator the unit's notices; a secretary
-    the notices addressed to the own branch."""
+    the notices addressed to the own branch; a 党组书记 (reading) the unit's, a 党组成员 those
+    of the branches they answer for."""
     scope = scope_of(user)
     notices = Rectification.objects.select_related("unit", "branch", "plan")
     if scope.sees_everything:
         return notices
-    return notices.filter(Q(unit_id__in=scope.unit_ids) | Q(branch_id__in=scope.branch_ids))
+    return notices.filter(
+        Q(unit_id__in=scope.unit_ids | scope.party_unit_ids)
+        | Q(branch_id__in=scope.branch_ids | scope.member_branch_ids)
+    )
 
 
 def overdue_q(today=None) -> Q:

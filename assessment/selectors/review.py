@@ -7,6 +7,7 @@ from units.selectors import scope_of
 
 from ..models import Submission
 from ..rules import unusual
+from .duty import confirmed_q
 from .submissions import may_check_for_unit, submissions_visible_to
 
 AWAITING = "awaiting"
@@ -25,10 +26,12 @@ def may_return(user, submission) -> bool:
 
 def awaiting_review_q() -> Q:
     """Submitted items reach the committee directly, or after the unit's check when the
-    year's plan requires it."""
-    return Q(status=Submission.Status.UNIT_CHECKED) | Q(
-        status=Submission.Status.SUBMITTED, period__plan__require_unit_check=False
-    )
+    year's plan requires it, and (half-year and annual, when the plan asks) once the unit's
+    党组书记 has signed (签字确认)."""
+    return (
+        Q(status=Submission.Status.UNIT_CHECKED)
+        | Q(status=Submission.Status.SUBMITTED, period__plan__require_unit_check=False)
+    ) & confirmed_q()
 
 
 def awaiting_unit_check_q(unit_ids) -> Q:

@@ -45,19 +45,21 @@ def submissions_visible_to(user) -> QuerySet:
     if scope.sees_everything:
         return submissions
     return submissions.filter(
-        Q(branch__in=branches_visible_to(user)) | Q(branch__isnull=True, unit_id__in=scope.unit_ids)
+        Q(branch__in=branches_visible_to(user))
+        | Q(branch__isnull=True, unit_id__in=scope.unit_ids | scope.party_unit_ids)
     )
 
 
 def evidence_visible_to(user) -> QuerySet:
     """Files of the branches in the user's scope; unit-level files (rectification answers)
-    only to the unit's administrators and to those who see everything."""
+    only to the unit's administrators and 党组书记 and to those who see everything."""
     scope = scope_of(user)
     evidence = Evidence.objects.all()
     if scope.sees_everything:
         return evidence
     return evidence.filter(
-        Q(branch__in=branches_visible_to(user)) | Q(branch__isnull=True, unit_id__in=scope.unit_ids)
+        Q(branch__in=branches_visible_to(user))
+        | Q(branch__isnull=True, unit_id__in=scope.unit_ids | scope.party_unit_ids)
     )
 
 

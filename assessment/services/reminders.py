@@ -1,4 +1,5 @@
-"""Reminder e-mails to branch secretaries, each sent once.
+"""Reminder e-mails to branch secretaries (and the 党组成员 answering for the branch), each
+sent once.
 
 A reminder is claimed by inserting its row (unique per period, branch, kind and key) in the
 same transaction that sends the mail: a second run finds the row and sends nothing, and a
@@ -23,11 +24,23 @@ from .submissions import DONE
 
 
 def _emails_by_branch(branch_ids) -> dict:
+    """The branch's secretaries, then the 党组成员 answering for it (一岗双责): both get the
+    branch's reminders, in one mail."""
+    branch_ids = list(branch_ids)
     result: dict = {}
-    for branch_id, email in Role.objects.filter(
-        kind=Role.Kind.SECRETARY, branch_id__in=list(branch_ids), user__is_active=True
-    ).values_list("branch_id", "user__email"):
-        if email:
+    rows = list(
+        Role.objects.filter(
+            kind=Role.Kind.SECRETARY, branch_id__in=branch_ids, user__is_active=True
+        ).values_list("branch_id", "user__email")
+    ) + list(
+        Role.objects.filter(
+            kind=Role.Kind.PARTY_MEMBER, branches__in=branch_ids, user__is_active=True
+        )
+        .order_by("user__email")
+        .values_list("branches", "user__email")
+    )
+    for branch_id, email in rows:
+        if email and email not in result.get(branch_id, []):
             result.setdefault(branch_id, []).append(email)
     return result
 

@@ -22,6 +22,7 @@ from units.numbers import rounded
 
 from ..models import Indicator, Submission
 from ..scoring import schedule
+from ..selectors import duty as duty_selectors
 from ..selectors import review as selectors
 from .submissions import (
     SubmissionError,
@@ -87,6 +88,10 @@ def _ensure_committee_may_take(submission):
     plan = submission.period.plan
     if plan.require_unit_check and submission.status == Submission.Status.SUBMITTED:
         raise SubmissionError(_("本年度要求先经单位管理员审核，此项尚未审核。"))
+    if duty_selectors.needs_party_confirmation(
+        submission.period
+    ) and not duty_selectors.is_confirmed(submission.period, submission.unit_id):
+        raise SubmissionError(_("本节点要求先经本单位党组书记签字确认，尚未确认。"))
 
 
 @transaction.atomic

@@ -386,7 +386,7 @@ def dashboard(request):
     if scope.sees_everything:
         context.update(_staff_dashboard(request, period, scope))
         context["mode"] = "staff"
-    elif scope.is_unit_admin:
+    elif scope.is_unit_admin or scope.is_party_secretary:
         context.update(_unit_dashboard(request, period, scope))
         context["mode"] = "unit"
     else:
@@ -479,7 +479,7 @@ def _unit_dashboard(request, period, scope):
     the quarters and the 六实 standards against the category's average, its branches."""
     unit = (
         units_visible_to(request.user)
-        .filter(active=True, pk__in=scope.unit_ids)
+        .filter(active=True, pk__in=scope.unit_ids | scope.party_unit_ids)
         .select_related("category", "group")
         .order_by("name")
         .first()

@@ -283,6 +283,9 @@ SPECTACULAR_SETTINGS = {
         "PeriodStatusEnum": "assessment.models.Period.Status",
         "ReportKindEnum": "reports.models.ReportJob.Kind",
         "RatingLevelEnum": "feedback.models.Level",
+        "DutyGradeEnum": "assessment.models.DutyReport.Grade",
+        # Named explicitly since 述职 grades also use a field called "grade".
+        "GradeEnum": "assessment.models.Submission.Grade",
     },
 }
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from assessment.models import Period, Rectification, Submission
+from assessment.models import DutyReport, Period, Rectification, Submission
+from assessment.services.duty import draft_reports
 from assessment.services.periods import close_period
 from assessment.services.rectification import issue
 from feedback.models import FollowUpCase, Level
@@ -54,6 +55,7 @@ def workflow_problems() -> list[str]:
         (Submission, "events"),
         (Rectification, "events"),
         (FollowUpCase, "logs"),
+        (DutyReport, "transitions"),
     ]:
         for obj in model.objects.prefetch_related(log):
             moves = [m for m in getattr(obj, log).all() if m.to_status]
@@ -91,6 +93,8 @@ def fuzz_world(world, secretary, committee, period, items):
         problem="台账不全",
         deadline=period.deadline,
     )
+    draft_reports(period.plan.year - 1, by=committee)
+    duty_report = DutyReport.objects.get(branch=branch)
     keys = {
         actor: create_token(name="schemathesis", user=user, created_by=committee)[1]
         for actor, user in [("committee", committee), ("secretary", secretary)]
@@ -111,6 +115,7 @@ def fuzz_world(world, secretary, committee, period, items):
         "rectifications": rectification.pk,
         "submissions": submission.pk,
         "reviews": submission.pk,
+        "duty-reports": duty_report.pk,
     }
     paths = {
         "/api/v1/public-ratings/": {"body": {"unit": world["unit_a"].slug}},

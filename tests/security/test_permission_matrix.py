@@ -33,13 +33,15 @@ NOT_LOOKED_UP = {
     "assessment.SubmissionEvent",
     "assessment.RectificationEvent",
     "assessment.TurnaroundEvent",
+    "assessment.DutyReportTransition",
+    "assessment.PartyConfirmationTransition",
     "feedback.CaseLog",
     "reports.ReportJobEvent",
     "sessions.Session",
     "contenttypes.ContentType",
     "auth.Permission",
 }
-SCOPED_ROLES = ["secretary", "unit_admin", "other_secretary"]
+SCOPED_ROLES = ["secretary", "unit_admin", "other_secretary", "party_secretary", "party_member"]
 DENIED = {403, 404, 405}
 
 
@@ -154,6 +156,8 @@ def test_the_world_puts_every_outside_object_above_the_boundary(world):
         "feedback.Appeal",
         "reports.ReportJob",
         "units.ApiToken",
+        "assessment.DutyReport",
+        "assessment.PartyConfirmation",
     ):
         assert rows.get(label), f"no outside {label}: the matrix would test nothing"
     assert misplaced_outside_rows(world["unit_b"]) == []
@@ -407,3 +411,44 @@ def test_committee_opens_every_page_without_a_server_error(world):
             if status >= 500:
                 errors.append(f"GET {url} -> {status}")
     assert errors == []
+
+
+# --- 四级协同: the party roles' tokens --------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["party_secretary", "party_member"])
+@pytest.mark.parametrize("read_only", [True, False])
+def test_party_role_tokens_stay_in_scope_and_cannot_sign_or_grade(world, role, read_only):
+    """A 党组书记's or 党组成员's API token: no list shows unit B, no outside id answers, and
+    nothing is graded or returned (the services refuse them, whatever the token allows)."""
+    from units import tokens
+
+    user = world["users"][role]
+    _token, key = tokens.create_token(
+        name="matrix", user=user, read_only=read_only, created_by=world["users"]["committee"]
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    candidates = R.value_candidates(world, world["a1"], world["unit_a"])
+    shown, leaks = [], []
+    for route in R.matrix_routes():
+        if not route.is_api or route.name in R.PUBLIC:
+            continue
+        if not route.id_kwargs:
+            for kwargs in R.combinations(route, candidates):
+                response = client.get(reverse(route.name, kwargs=kwargs))
+                if response.status_code == 200 and MARKER in body_text(response):
+                    shown.append(route.pattern)
+            continue
+        for kwargs in list(
+            R.combinations(route, candidates, {k: world["outside_pks"][0] for k in route.id_kwargs})
+        )[:1]:
+            status = client.get(reverse(route.name, kwargs=kwargs)).status_code
+            if status not in DENIED:
+                leaks.append(f"GET {route.pattern} -> {status}")
+    assert shown == [] and leaks == []
+    inside = world["inside"]["duty_report"].pk
+    for action, body in (("grade", {"grade": "excellent"}), ("return", {"reason": "x"})):
+        response = client.post(
+            f"/api/v1/duty-reports/{inside}/{action}/", body, content_type="application/json"
+        )
+        assert response.status_code in (403, 404)

@@ -237,6 +237,14 @@ def build(django_capture_on_commit_callbacks):
     unit_admin = user_with_role(Role.Kind.UNIT_ADMIN, unit=unit_a, username="unitadmin")
     other_secretary = user_with_role(Role.Kind.SECRETARY, branch=c1, username="othersec")
     user_with_role(Role.Kind.UNIT_ADMIN, unit=unit_c, username="cadmin")
+    # 四级协同: A's 党组书记, and a 党组成员 of A answering for A1 only.
+    from units.services import grant_role
+
+    party_secretary = user_with_role(
+        Role.Kind.PARTY_SECRETARY, unit=unit_a, username="partysecretary"
+    )
+    party_member = UserFactory(username="partymember")
+    grant_role(party_member, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[a1])
     service = UnitCategoryFactory(code="service", name="窗口服务类")  # global, B's category
     from assessment.scoring.engine import grading_rule
 
@@ -246,6 +254,14 @@ def build(django_capture_on_commit_callbacks):
         inside = _populate(unit_a, a1, secretary, unit_admin, committee, g, "甲厅")
     for job in (inside["scorecard"], inside["sheet"]):
         job.refresh_from_db()
+    from assessment.models import DutyReport, PartyConfirmation
+    from assessment.services import duty as duty_service
+
+    duty_service.draft_reports(year - 1, by=committee, unit_ids=[unit_a.pk, unit_c.pk])
+    inside["duty_report"] = DutyReport.objects.get(year=year - 1, unit=unit_a, branch=None)
+    inside["confirmation"] = PartyConfirmation.objects.create(
+        period=g["closed_period"], unit=unit_a
+    )
     keys = _narrowed_tokens(
         committee,
         unit_a,
@@ -277,6 +293,11 @@ def build(django_capture_on_commit_callbacks):
         outside = _populate(unit_b, b1, outsider, b_admin, committee, g, MARKER)
     for job in (outside["scorecard"], outside["sheet"]):
         job.refresh_from_db()
+    duty_service.draft_reports(year - 1, by=committee, unit_ids=[unit_b.pk])
+    outside["duty_report"] = DutyReport.objects.get(year=year - 1, unit=unit_b, branch=None)
+    outside["confirmation"] = PartyConfirmation.objects.create(
+        period=g["closed_period"], unit=unit_b, note=f"{MARKER}已确认"
+    )
 
     return {
         "global": g,
@@ -287,6 +308,8 @@ def build(django_capture_on_commit_callbacks):
             "secretary": secretary,
             "unit_admin": unit_admin,
             "other_secretary": other_secretary,
+            "party_secretary": party_secretary,
+            "party_member": party_member,
         },
         "unit_a": unit_a,
         "a1": a1,

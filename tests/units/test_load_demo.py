@@ -64,3 +64,23 @@ def test_the_demo_shows_each_signal_of_formalism(db):
     assert kinds == {"copied_own", "copied_other", "shared_file", "burst"}
     copies = FormalismSignal.objects.filter(kind="copied_other").select_related("branch")
     assert {s.branch.name for s in copies} == {"投资处党支部", "规划处党支部"}
+
+
+def test_demo_has_the_party_roles_and_2025_duty_reports(db):
+    from assessment.models import DutyReport
+    from assessment.selectors.duty import duty_grades
+    from units.selectors import branches_visible_to, scope_of
+
+    call_command("load_demo", "--quiet")
+    secretary = User.objects.get(username="partysecretary")
+    member = User.objects.get(username="partymember")
+    assert scope_of(secretary).is_party_secretary and secretary.check_password("Demo-2026!")
+    assert sorted(b.name for b in branches_visible_to(member)) == ["投资处党支部", "规划处党支部"]
+    reports = DutyReport.objects.filter(year=2025)
+    assert reports.count() == 8 + 30
+    assert sorted(reports.exclude(status="draft").values_list("status", flat=True)) == [
+        "graded",
+        "submitted",
+    ]
+    assert duty_grades(2025) == {}  # the graded one is a branch secretary's
+    assert reports.get(status="graded").get_grade_display() == "较好"

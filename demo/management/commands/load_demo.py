@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import duty as duty_demo
 from demo import evidence as evidence_demo
 from demo import feedback as feedback_demo
 from demo import organisation
@@ -28,9 +29,10 @@ class Command(BaseCommand):
             scores_demo.load()  # scores every plan from the answers above
             plans_demo.publish_due()  # last: freezes the scores as published
             turnaround_demo.load()  # 结果运用 of 2025 and two lagging branches followed up
+            duty_demo.load()  # 党组书记, 党组成员, 2025 述职 drafted from the published year
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data loaded."))
         self.stdout.write(f"演示账号 / demo logins (password: {organisation.DEMO_PASSWORD}):")
-        for username, scope, _name in organisation.DEMO_LOGINS:
+        for username, scope, _name in organisation.DEMO_LOGINS + duty_demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:<12} {scope}")
