@@ -4,8 +4,7 @@
 Only a published annual period is used, read from its latest published revision (the
 figures cannot change under an export). Committee staff and leaders read these lists.
 
-Two reads are deliberately single functions, the one place to rewire when the platform
-gains what they stand for:
+Two reads are single functions over other parts of the platform:
 
 - ``duty_grades(year, unit_ids)``: the 述职 grade of each unit's party secretary;
 - ``open_problem_counts(unit_ids)``: each unit's problems not yet verified (销号).
@@ -22,8 +21,9 @@ from django.utils import timezone
 
 from units.selectors import scope_of
 
-from ..models import AnnualPlan, Grade, Period, Rectification
+from ..models import AnnualPlan, DutyReport, Grade, Period, Rectification
 from .awards import AwardRow, RedFlag, award_rows, red_flag_candidates
+from .duty import duty_grades as graded_duty
 from .rectification import overdue_q
 from .score_rows import ScoreRow, Source, rows_for
 
@@ -36,9 +36,10 @@ def may_view(user) -> bool:
 
 
 def duty_grades(year: int, unit_ids) -> dict:
-    """{unit id: 述职 grade label} of the year. No 述职 records exist yet: an empty dict, and
-    pages and exports show "—"."""
-    return {}
+    """{unit id: 述职 grade label} of the year's graded 述职 of each unit's 党组书记; a unit
+    without one is absent, and pages and exports show "—"."""
+    labels = dict(DutyReport.Grade.choices)
+    return {unit: labels[grade] for unit, grade in graded_duty(year, unit_ids).items()}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessment.models import ScoreSnapshot
+from assessment.models import DutyReport, ScoreSnapshot
 from assessment.selectors import results_use as selectors
 from assessment.selectors.score_rows import live_payload
 from tests.assessment.results_world import *  # noqa: F403
@@ -61,6 +61,13 @@ def test_rewards_group_units_by_grade_in_rank_order(results_world):
 def test_cadre_reference_counts_open_problems_today_and_dashes_missing_duty_grades(
     results_world,
 ):
+    DutyReport.objects.create(
+        year=2025,
+        author_kind=DutyReport.Author.PARTY_SECRETARY,
+        unit=results_world["units"]["b"],
+        status=DutyReport.Status.GRADED,
+        grade=DutyReport.Grade.GOOD,
+    )
     rows = selectors.cadre_reference(selectors.published_result(2025))
     assert [
         (
@@ -74,11 +81,12 @@ def test_cadre_reference_counts_open_problems_today_and_dashes_missing_duty_grad
         for c in rows
     ] == [
         ("省甲厅", "优秀", 1, None, 2, 1),
-        ("省乙局", "良好", 2, None, 0, 0),
+        ("省乙局", "良好", 2, "较好", 0, 0),
         ("省丙办", "一般", 3, None, 0, 0),
         ("省丁委", "较差", 4, None, 1, 1),
     ]
     assert selectors.duty_grades(2025, [results_world["units"]["a"].pk]) == {}
+    assert selectors.duty_grades(2024, [results_world["units"]["b"].pk]) == {}
 
 
 def test_the_uses_read_a_fixed_number_of_queries(results_world):
