@@ -8,11 +8,14 @@ transition services assign a status.
 from .burden import SIGNAL_TRANSITIONS, EditSession, FormalismSignal, NarrativeFingerprint
 from .inspection import (
     ROUND_TRANSITIONS,
+    VERDICT_TRANSITIONS,
     AssignmentSwap,
     ConflictDeclaration,
     InspectionAssignment,
+    InspectionFinding,
     InspectionRound,
     InspectionRoundTransition,
+    InspectionVerdict,
     InspectorScore,
     RoundInspector,
 )
@@ -67,6 +70,9 @@ __all__ = [
     "GradingRule",
     "Indicator",
     "InspectionAssignment",
+    "InspectionFinding",
+    "InspectionVerdict",
+    "VERDICT_TRANSITIONS",
     "InspectionRound",
     "InspectionRoundTransition",
     "InspectorScore",
