@@ -134,9 +134,7 @@ def figures(items, tolerance) -> Figures:
     differences = []
     for item in rated:
         shares = _shares(item)
-        pairs = [
-            abs(a - b) for i, a in enumerate(shares) for b in shares[i + 1 :]
-        ]
+        pairs = [abs(a - b) for i, a in enumerate(shares) for b in shares[i + 1 :]]
         differences.append(sum(pairs) / len(pairs))
     result.mean_abs_diff = sum(differences) / len(differences)
     result.icc = icc_1_1(_shares(item) for item in rated)

@@ -50,7 +50,11 @@ def test_scores_within_tolerance_become_the_reviewer_score_with_history(
     second.refresh_from_db()
     # A (10) and B (8): mean 9 lies between two grades, the stricter B is recorded.
     assert (first.status, first.grade, first.reviewer_score) == ("accepted", "B", Decimal("8.00"))
-    assert (second.status, second.grade, second.reviewer_score) == ("accepted", "B", Decimal("8.00"))
+    assert (second.status, second.grade, second.reviewer_score) == (
+        "accepted",
+        "B",
+        Decimal("8.00"),
+    )
     event = SubmissionEvent.objects.get(submission=first, action="inspection")
     assert "丙委张三 10.00" in event.reason and "丁办李四 8.00" in event.reason
     assert event.by == committee
@@ -60,7 +64,11 @@ def test_scores_within_tolerance_become_the_reviewer_score_with_history(
     assert [row["verdict"].submission for row in pending] == [third]
     assert sorted(s.comment for s in pending[0]["scores"]) == ["张A", "李C"]
     # Settling again changes nothing.
-    assert service.settle_round(published, by=committee) == {"agreed": 0, "pending": 0, "skipped": 0}
+    assert service.settle_round(published, by=committee) == {
+        "agreed": 0,
+        "pending": 0,
+        "skipped": 0,
+    }
 
 
 def test_arbitration_decides_with_a_reason(committee, published, items):
@@ -77,7 +85,10 @@ def test_arbitration_decides_with_a_reason(committee, published, items):
     third.refresh_from_db()
     assert (verdict.outcome, verdict.score) == ("arbitrated", Decimal("8.00"))
     assert (third.grade, third.reviewer_score) == ("B", Decimal("8.00"))
-    assert "现场记录支持B档" in SubmissionEvent.objects.get(submission=third, action="inspection").reason
+    assert (
+        "现场记录支持B档"
+        in SubmissionEvent.objects.get(submission=third, action="inspection").reason
+    )
     with pytest.raises(service.InspectionError):
         service.arbitrate(verdict, by=committee, grade="A", comment="再改")
 
