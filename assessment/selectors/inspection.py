@@ -2,8 +2,11 @@
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 
+from units.models import Role
+
 from ..agreement import Rated, report
 from ..models import (
+    ConflictDeclaration,
     Evidence,
     InspectionAssignment,
     InspectionFinding,
@@ -122,9 +125,11 @@ def is_inspector(user) -> bool:
 
 def open_assignment(user, pk) -> InspectionAssignment:
     """One of the user's own assignments of an open round, or DoesNotExist (a 404)."""
-    return assignments_of(user).select_related(
-        "inspector", "submission__indicator", "submission__period"
-    ).get(pk=pk)
+    return (
+        assignments_of(user)
+        .select_related("inspector", "submission__indicator", "submission__period")
+        .get(pk=pk)
+    )
 
 
 def verdict_of(assignment: InspectionAssignment):
@@ -193,25 +198,61 @@ def scored_items(round_: InspectionRound) -> QuerySet[Submission]:
     )
 
 
+def _percent(share):
+    return None if share is None else round(share * 100, 1)
+
+
+def _figures_row(label, figures):
+    return {
+        "label": label,
+        "items": figures.items,
+        "within": figures.within,
+        "share_within": _percent(figures.share_within),
+        "mean_abs_diff": _percent(figures.mean_abs_diff),
+        "icc": None if figures.icc is None else round(figures.icc, 2),
+    }
+
+
+# An inspector whose mean offset is at least this share of full marks is flagged.
+LENIENCY_FLAG = 0.05
+
+
 def round_figures(round_: InspectionRound) -> dict:
-    """Agreement per 六实 standard and overall, and each inspector's leniency, from one
-    query of scores and one of inspectors."""
+    """Agreement per 六实 standard and overall (shares and differences in % of full marks,
+    ICC(1,1)), and each inspector's leniency; two queries whatever the round's size."""
     ratings = round_ratings(round_)
     result = report((rated for rated, _names in ratings.values()), round_.tolerance)
     standards = dict(Standard.choices)
-    by_standard = [
-        (standards.get(code, "—"), figures) for code, figures in result.by_group.items()
-    ]
     pool = {i.pk: i for i in round_pool(round_)}
     leniency = sorted(
         (
-            {"inspector": pool[rater], "items": entry.items, "offset": entry.offset}
+            {
+                "inspector": pool[rater],
+                "items": entry.items,
+                "offset": entry.offset,
+                "offset_pct": _percent(entry.offset),
+                "flag": (
+                    "lenient"
+                    if (entry.offset or 0) >= LENIENCY_FLAG
+                    else "severe"
+                    if (entry.offset or 0) <= -LENIENCY_FLAG
+                    else ""
+                ),
+            }
             for rater, entry in result.leniency.items()
             if rater in pool
         ),
         key=lambda row: -(row["offset"] or 0),
     )
-    return {"overall": result.overall, "by_standard": by_standard, "leniency": leniency}
+    return {
+        "overall": result.overall,
+        "overall_row": _figures_row("", result.overall),
+        "by_standard": [
+            _figures_row(standards.get(code, "—"), figures)
+            for code, figures in result.by_group.items()
+        ],
+        "leniency": leniency,
+    }
 
 
 def arbitration_queue(round_: InspectionRound) -> list[dict]:
@@ -238,3 +279,25 @@ def verdict_counts(round_: InspectionRound) -> dict:
         .annotate(n=Count("pk"))
     )
     return {outcome: counts.get(outcome, 0) for outcome in InspectionVerdict.Outcome.values}
+
+
+def inspector_candidates(units=None) -> list[tuple]:
+    """(user, unit) of the people who may be named inspectors: unit administrators and
+    branch secretaries, each with the unit they belong to; one query."""
+    roles = Role.objects.filter(
+        kind__in=(Role.Kind.UNIT_ADMIN, Role.Kind.SECRETARY), user__is_active=True
+    ).select_related("user", "unit", "branch__unit")
+    seen, result = set(), []
+    for role in roles.order_by("user__full_name", "user__username", "pk"):
+        unit = role.unit if role.unit_id else role.branch.unit
+        if role.user_id in seen or (units is not None and unit.pk not in units):
+            continue
+        seen.add(role.user_id)
+        result.append((role.user, unit))
+    return sorted(result, key=lambda pair: (pair[1].name, pair[0].display_name))
+
+
+def round_conflicts(round_: InspectionRound):
+    return ConflictDeclaration.objects.filter(inspector__round=round_).select_related(
+        "inspector__user", "unit"
+    )

@@ -77,7 +77,9 @@ def create_round(
     standards=(),
     agreed_rule=InspectionRound.AgreedRule.MEAN,
     moderation=False,
+    inspectors=(),
 ):
+    """A draft round with its settings and its pool: `inspectors` are (user, unit) pairs."""
     _ensure_staff(by)
     name = (name or "").strip()
     if not name:
@@ -114,6 +116,10 @@ def create_round(
         **fields,
     )
     round_.units.set(units)
+    RoundInspector.objects.bulk_create(
+        RoundInspector(round=round_, user=user, unit=unit)
+        for user, unit in dict(inspectors).items()
+    )
     return round_
 
 
@@ -451,7 +457,10 @@ def _raise_finding_problem(*, by, round_, submission, text):
 def record_finding(assignment, *, by, text):
     """An inspector's on-site finding on an assigned item, while the round is open."""
     assignment = InspectionAssignment.objects.select_related(
-        "round__period__plan", "inspector", "submission__unit", "submission__branch",
+        "round__period__plan",
+        "inspector",
+        "submission__unit",
+        "submission__branch",
         "submission__indicator",
     ).get(pk=assignment.pk)
     if assignment.inspector.user_id != by.pk:

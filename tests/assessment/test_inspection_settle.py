@@ -114,6 +114,7 @@ def test_figures_and_leniency(committee, published, items):
     assert by_name["丁办李四"]["offset"] == pytest.approx(-(0.1 + 0.1 + 0) / 3)
     assert by_name["丙委张三"]["items"] == 3
     assert figures["leniency"][0]["inspector"].user.full_name == "丙委张三"  # most lenient first
+    assert [row["flag"] for row in figures["leniency"]] == ["lenient", "severe"]
 
 
 def test_moderation_removes_the_measured_leniency(committee, round_, items):
