@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from assessment import api as assessment_api
+from assessment import api_inspection
 from feedback import api as feedback_api
 from reports import api as reports_api
 from units import api as units_api
@@ -25,6 +26,11 @@ router.register("submissions", assessment_api.SubmissionViewSet, basename="submi
 router.register("reviews", assessment_api.ReviewViewSet, basename="review")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
 router.register("scores", assessment_api.ScoreViewSet, basename="score")
+router.register("inspection-rounds", api_inspection.RoundViewSet, basename="inspection-round")
+router.register(
+    "inspection-assignments", api_inspection.AssignmentViewSet, basename="inspection-assignment"
+)
+router.register("inspection-verdicts", api_inspection.VerdictViewSet, basename="inspection-verdict")
 # feedback
 router.register("public-ratings", feedback_api.PublicRatingViewSet, basename="public-rating")
 router.register("ratings", feedback_api.RatingViewSet, basename="rating")

@@ -74,7 +74,7 @@ def assignments_of(user) -> QuerySet[InspectionAssignment]:
     """A 联检评审员's own items, and only while their round is published (检查中)."""
     return (
         InspectionAssignment.objects.filter(
-            inspector__user=user, round__status=InspectionRound.Status.PUBLISHED
+            inspector__user_id=user.pk, round__status=InspectionRound.Status.PUBLISHED
         )
         .select_related("round", "submission__unit", "submission__branch", "submission__indicator")
         .order_by("round_id", "submission__unit__name", "submission__indicator__position")
@@ -143,7 +143,7 @@ def inspected_evidence_of(user) -> QuerySet[Evidence]:
     access rule lets an inspector open these and no other."""
     return Evidence.objects.filter(
         submissions__in=InspectionAssignment.objects.filter(
-            inspector__user=user, round__status=InspectionRound.Status.PUBLISHED
+            inspector__user_id=user.pk, round__status=InspectionRound.Status.PUBLISHED
         ).values("submission_id")
     )
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.selectors import can_manage
+from units.selectors import can_manage, scope_of
 from units.workflow import TransitionNotAllowed, check_transition
 
 from .. import agreement
@@ -54,6 +54,12 @@ class InspectionError(Exception):
 def _ensure_staff(user):
     if not can_manage(user):
         raise PermissionDenied(_("只有工委工作人员可以组织联检联评。"))
+
+
+def _ensure_own(assignment, user):
+    """Only the named inspector acts on an assignment, and never through a read-only token."""
+    if assignment.inspector.user_id != user.pk or scope_of(user).read_only:
+        raise PermissionDenied(_("这不是分配给您的评审项。"))
 
 
 def _ensure_draft(round_):
@@ -278,8 +284,7 @@ def score_item(assignment, *, by, grade="", score=None, comment=""):
         .select_related("round", "inspector", "submission__indicator")
         .get(pk=assignment.pk)
     )
-    if assignment.inspector.user_id != by.pk:
-        raise PermissionDenied(_("这不是分配给您的评审项。"))
+    _ensure_own(assignment, by)
     if assignment.round.status != InspectionRound.Status.PUBLISHED:
         raise InspectionError(_("本轮联检联评不在检查期间。"))
     if verdict_of(assignment) is not None:
@@ -463,8 +468,7 @@ def record_finding(assignment, *, by, text):
         "submission__branch",
         "submission__indicator",
     ).get(pk=assignment.pk)
-    if assignment.inspector.user_id != by.pk:
-        raise PermissionDenied(_("这不是分配给您的评审项。"))
+    _ensure_own(assignment, by)
     if assignment.round.status != InspectionRound.Status.PUBLISHED:
         raise InspectionError(_("本轮联检联评不在检查期间。"))
     text = (text or "").strip()

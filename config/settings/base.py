@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "PeriodStatusEnum": "assessment.models.Period.Status",
         "ReportKindEnum": "reports.models.ReportJob.Kind",
         "RatingLevelEnum": "feedback.models.Level",
+        "StandardEnum": "assessment.models.Standard",
     },
 }
 
