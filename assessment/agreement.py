@@ -32,8 +32,10 @@ def spread(scores) -> Decimal:
 
 
 def within_tolerance(scores, max_score, tolerance) -> bool:
-    """Whether the independent scores differ by no more than tolerance × full marks."""
-    return spread(scores) <= Decimal(tolerance) * Decimal(max_score)
+    """Whether the independent scores differ by no more than tolerance × full marks, taken
+    to the cent as scores are (one grade of 2.79 points is 0.56, not 0.558)."""
+    limit = (Decimal(tolerance) * Decimal(max_score)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return spread(scores) <= limit
 
 
 def agreed_score(scores, rule=AgreedRule.MEAN) -> Decimal:

@@ -214,7 +214,7 @@ def _figures_row(label, figures):
 
 
 # An inspector whose mean offset is at least this share of full marks is flagged.
-LENIENCY_FLAG = 0.05
+LENIENCY_FLAG = 0.06
 
 
 def round_figures(round_: InspectionRound) -> dict:

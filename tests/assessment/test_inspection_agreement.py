@@ -67,6 +67,9 @@ def test_share_within_tolerance_and_mean_absolute_difference():
 def test_within_tolerance_is_inclusive():
     assert within_tolerance([D(8), D(10)], D(10), D("0.2"))
     assert not within_tolerance([D("7.99"), D(10)], D(10), D("0.2"))
+    # One grade of 2.79 points is 0.558, to the cent 0.56: B 2.23 and C 1.67 are within.
+    assert within_tolerance([D("1.67"), D("2.23")], D("2.79"), D("0.2"))
+    assert not within_tolerance([D("1.66"), D("2.23")], D("2.79"), D("0.2"))
 
 
 def test_agreed_score_rules():

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from demo import evidence as evidence_demo
 from demo import feedback as feedback_demo
+from demo import inspection as inspection_demo
 from demo import organisation
 from demo import plans as plans_demo
 from demo import scores as scores_demo
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             feedback_demo.load_survey()
             feedback_demo.publish_results()
             scores_demo.load()  # scores every plan from the answers above
+            inspection_demo.load()  # 联检联评 on 2026 Q3 (after its answers are scored)
             plans_demo.publish_due()  # last: freezes the scores as published
         if quiet:
             return
