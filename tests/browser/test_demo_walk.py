@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe" / "axe.min.js"
 WIDTHS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-ROLES = ["committee", "leader", "unitadmin", "secretary", "secretary2"]
+ROLES = ["committee", "leader", "unitadmin", "secretary", "secretary2", "inspector"]
 # Raw values that must never reach a reader: template syntax, format placeholders, Python
 # and JavaScript literals, English status codes.
 RAW = re.compile(
