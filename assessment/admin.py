@@ -10,7 +10,9 @@ from .models import (
     Evidence,
     Indicator,
     IndicatorSystem,
+    InspectionFinding,
     InspectionRound,
+    InspectionVerdict,
     NegativeListEntry,
     Period,
     PeriodTransition,
@@ -172,3 +174,25 @@ class InspectionRoundAdmin(admin.ModelAdmin):
 class ConflictDeclarationAdmin(admin.ModelAdmin):
     list_display = ["inspector", "unit", "reason", "declared_at"]
     autocomplete_fields = ["unit"]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Written by the inspection services only (settle, arbitrate, record a finding)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InspectionVerdict)
+class InspectionVerdictAdmin(_ReadOnly):
+    list_display = ["round", "submission", "outcome", "grade", "score", "decided_at"]
+    list_filter = ["outcome", "round"]
+
+
+@admin.register(InspectionFinding)
+class InspectionFindingAdmin(_ReadOnly):
+    list_display = ["unit", "text", "rectification", "recorded_at"]
+    list_filter = ["assignment__round"]

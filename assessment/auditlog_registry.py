@@ -20,6 +20,10 @@ from .models import (
     GradingRule,
     Indicator,
     IndicatorSystem,
+    InspectionFinding,
+    InspectionRound,
+    InspectionVerdict,
+    InspectorScore,
     NegativeListEntry,
     Period,
     Rectification,
@@ -37,6 +41,11 @@ auditlog.register(GradingRule)
 auditlog.register(ScoreSnapshot, exclude_fields=["data"])
 auditlog.register(NegativeListEntry)
 auditlog.register(Rectification)
+# Joint inspection: the round's settings, every inspector's score, verdicts and findings.
+auditlog.register(InspectionRound, m2m_fields={"units"})
+auditlog.register(InspectorScore)
+auditlog.register(InspectionVerdict)
+auditlog.register(InspectionFinding)
 # Creation and deletion of a submission (updates arrive through SubmissionEvent below).
 auditlog.register(Submission, exclude_fields=["version", "updated_at"])
 
