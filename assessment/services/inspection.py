@@ -17,6 +17,7 @@ from units.workflow import TransitionNotAllowed, check_transition
 
 from .. import agreement
 from ..inspection import DrawError, Inspector, Item, draw, may_inspect, sample
+from ..inspection_nav import bump_generation
 from ..models import (
     ROUND_TRANSITIONS,
     VERDICT_TRANSITIONS,
@@ -65,6 +66,13 @@ def _ensure_own(assignment, user):
 def _ensure_draft(round_):
     if round_.status != InspectionRound.Status.DRAFT:
         raise InspectionError(_("轮次已发布，不能再修改人员或重新抽签。"))
+
+
+def _nav_changed():
+    """Who holds open items changed: sessions recompute their 我的联检任务 link. Now and
+    again on commit, so a page read in between cannot keep the old answer."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 @transaction.atomic
@@ -247,6 +255,7 @@ def swap_inspector(*, by, assignment, to_inspector, reason):
     )
     assignment.inspector = to_inspector
     assignment.save(update_fields=["inspector"])
+    _nav_changed()
     return assignment
 
 
@@ -264,6 +273,7 @@ def set_round_status(round_, to_status, *, by, reason=""):
     locked.status = to_status
     locked.save(update_fields=["status"])
     round_.status = to_status
+    _nav_changed()
     return locked
 
 
