@@ -6,13 +6,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from units.forms import StyledFormMixin
 from units.models import CoordinationGroup, Unit
 
 from ..models import InspectionRound, Period, Standard
 from ..selectors.inspection import inspector_candidates
 
 
-class RoundForm(forms.Form):
+class RoundForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     period = forms.ModelChoiceField(
         label=_("考核节点（季度或年度大考）"),
@@ -99,7 +100,7 @@ class RoundForm(forms.Form):
         return [self.candidates[key] for key in self.cleaned_data["inspectors"]]
 
 
-class ArbitrationForm(forms.Form):
+class ArbitrationForm(StyledFormMixin, forms.Form):
     grade = forms.ChoiceField(
         label=_("评档"), choices=[("", "—"), *[(g, g) for g in "ABCD"]], required=False
     )

@@ -36,7 +36,7 @@
     else if (key === "k") { go(-1); }
     else if (form && /^[1-4]$/.test(key)) {
       var radio = document.getElementById("grade-" + "ABCD"[Number(key) - 1]);
-      if (radio) { radio.checked = true; radio.focus(); }
+      if (radio) { radio.checked = true; radio.focus(); } else { focus("id_score"); }
     }
     else if (form && key === "c") { focus("id_comment"); }
     else if (form && key === "a") { document.getElementById("btn-save").click(); }
