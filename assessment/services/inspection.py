@@ -332,7 +332,7 @@ def _scores_line(round_, ratings, *, decided):
     }
 
 
-def _apply(round_, submission, *, by, grade, score, line):
+def _apply(submission, *, by, grade, score, line):
     """The decided score becomes the reviewer score through the review queue's own service,
     and the item's history records every inspector's score."""
     accept(
@@ -385,11 +385,17 @@ def settle_round(round_, *, by):
             grade = _nearest_grade(submission.indicator, score)
             score = graded_score(submission.indicator, grade)
         line = _scores_line(
-            round_, [(names[r], scores[r]) for r in scores], decided=f"{grade} {score}".strip()
+            round_,
+            [(names[r], rated.scores[r]) for r in rated.scores],
+            decided=f"{grade} {score}".strip(),
         )
+        if round_.moderation:
+            line += _("（宽严校正后：%(scores)s）") % {
+                "scores": "；".join(f"{names[r]} {scores[r]}" for r in scores)
+            }
         try:
             with transaction.atomic():
-                _apply(round_, submission, by=by, grade=grade, score=score, line=line)
+                _apply(submission, by=by, grade=grade, score=score, line=line)
                 InspectionVerdict.objects.create(
                     round=round_,
                     submission=submission,
@@ -437,14 +443,14 @@ def arbitrate(verdict, *, by, grade="", score=None, comment=""):
         grade = ""
         if score is None or not (0 <= score <= indicator.max_score):
             raise InspectionError(_("评分须在0到满分%(max)s之间。") % {"max": indicator.max_score})
-    _rated, names = round_ratings(verdict.round, submission_ids=[submission.pk])[submission.pk]
+    rated, names = round_ratings(verdict.round, submission_ids=[submission.pk])[submission.pk]
     line = _scores_line(
         verdict.round,
-        [(names[r], s) for r, s in _rated.scores.items()],
+        [(names[r], s) for r, s in rated.scores.items()],
         decided=f"{grade} {score}".strip(),
     ) + _("（仲裁：%(comment)s）") % {"comment": comment}
     try:
-        _apply(verdict.round, submission, by=by, grade=grade, score=score, line=line)
+        _apply(submission, by=by, grade=grade, score=score, line=line)
     except SubmissionError as refused:
         raise InspectionError(str(refused)) from refused
     verdict.outcome = InspectionVerdict.Outcome.ARBITRATED

@@ -129,6 +129,9 @@ def test_moderation_removes_the_measured_leniency(committee, round_, items):
     assert service.settle_round(round_, by=committee)["agreed"] == 3
     third.refresh_from_db()
     assert (third.grade, third.reviewer_score) == ("C", Decimal("6.00"))
+    line = SubmissionEvent.objects.get(submission=third, action="inspection").reason
+    assert "丙委张三 8.00；丁办李四 6.00" in line  # their own scores
+    assert "宽严校正后：丙委张三 7.00；丁办李四 7.00" in line
 
 
 def test_a_finding_raises_a_rectification_problem(committee, published, items):
