@@ -101,10 +101,14 @@ def inspector_worklist(user) -> list[dict]:
 
     Two queries whatever the number of items."""
     assignments = list(assignments_of(user))
-    scores = InspectorScore.objects.filter(
-        assignment__round_id__in={a.round_id for a in assignments},
-        assignment__submission_id__in={a.submission_id for a in assignments},
-    ).select_related("assignment__inspector__user")
+    scores = (
+        InspectorScore.objects.filter(
+            assignment__round_id__in={a.round_id for a in assignments},
+            assignment__submission_id__in={a.submission_id for a in assignments},
+        )
+        .select_related("assignment__inspector__user")
+        .order_by("assignment__inspector_id")
+    )
     by_item = {}
     for score in scores:
         key = (score.assignment.round_id, score.assignment.submission_id)
@@ -165,6 +169,7 @@ def round_ratings(round_: InspectionRound, *, submission_ids=None) -> dict:
     )
     if submission_ids is not None:
         scores = scores.filter(assignment__submission_id__in=submission_ids)
+    scores = scores.order_by("assignment__submission_id", "assignment__inspector_id")
     decided = dict(
         InspectionVerdict.objects.filter(round=round_, score__isnull=False).values_list(
             "submission_id", "score"
