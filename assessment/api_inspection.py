@@ -127,17 +127,23 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_own_score(self, obj) -> dict | None:
-        own = (
-            InspectorScore.objects.filter(assignment=obj)
-            .select_related("assignment__inspector__user")
-            .first()
-        )
+        own = getattr(obj, "score", None)  # select_related by the view
         return None if own is None else ScoreSerializer(own).data
 
     def get_team_scores(self, obj) -> list[dict] | None:
         """Hidden (null) until the inspector's own score is saved."""
-        team = selectors.team_scores(obj)
-        return None if team is None else ScoreSerializer(team, many=True).data
+        if getattr(obj, "score", None) is None:
+            return None
+        teams = self.context.get("teams")
+        if teams is None:
+            team = selectors.team_scores(obj)
+        else:
+            team = [
+                score
+                for score in teams.get((obj.round_id, obj.submission_id), [])
+                if score.assignment_id != obj.pk
+            ]
+        return ScoreSerializer(team, many=True).data
 
 
 class InspectorScoreInputSerializer(serializers.Serializer):
@@ -336,7 +342,21 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return InspectionAssignment.objects.none()
-        return selectors.assignments_of(self.request.user).order_by("pk")
+        return (
+            selectors.assignments_of(self.request.user)
+            .select_related("score", "inspector__user")
+            .order_by("pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        """One query for the page's items and one for their teams' scores."""
+        page = self.paginate_queryset(self.get_queryset())
+        teams = {}
+        for score in selectors.team_scores_of(page):
+            key = (score.assignment.round_id, score.assignment.submission_id)
+            teams.setdefault(key, []).append(score)
+        data = AssignmentSerializer(page, many=True, context={"teams": teams}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         summary="保存本人评分",

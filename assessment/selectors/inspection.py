@@ -96,6 +96,18 @@ def team_scores(assignment: InspectionAssignment):
     )
 
 
+def team_scores_of(assignments) -> QuerySet[InspectorScore]:
+    """Every score of the items of these assignments, in one query."""
+    return (
+        InspectorScore.objects.filter(
+            assignment__round_id__in={a.round_id for a in assignments},
+            assignment__submission_id__in={a.submission_id for a in assignments},
+        )
+        .select_related("assignment__inspector__user")
+        .order_by("assignment__inspector_id")
+    )
+
+
 def inspector_worklist(user) -> list[dict]:
     """The inspector's open items with their own score and, once it is saved, the team's.
 

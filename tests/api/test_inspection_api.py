@@ -106,3 +106,29 @@ def test_closing_ends_an_inspectors_access(as_user, committee, published):
         f"/api/v1/inspection-assignments/{own.pk}/findings/", {"text": "x"}, format="json"
     )
     assert answer.status_code == 404
+
+
+def test_the_assignment_list_keeps_its_queries_as_items_grow(as_user, committee, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    zhang = published.inspectors.get(user__full_name="丙委张三")
+    for assignment in published.assignments.select_related("inspector__user"):
+        service.score_item(assignment, by=assignment.inspector.user, grade="B")
+    client = as_user(zhang.user)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/inspection-assignments/").json()["count"] == 3
+    again = service.create_round(
+        by=committee,
+        period=published.period,
+        name="第二轮",
+        units=list(published.units.all()),
+        inspectors=[(i.user, i.unit) for i in published.inspectors.all()],
+    )
+    service.draw_round(by=committee, round_=again, seed=2)
+    service.publish_round(again, by=committee)
+    for assignment in again.assignments.select_related("inspector__user"):
+        service.score_item(assignment, by=assignment.inspector.user, grade="A")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/api/v1/inspection-assignments/").json()["count"] == 6
+    assert len(large) == len(small)
