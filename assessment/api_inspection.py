@@ -349,7 +349,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        """One query for the page's items and one for their teams' scores."""
+        # One query for the page's items and one for their teams' scores.
         page = self.paginate_queryset(self.get_queryset())
         teams = {}
         for score in selectors.team_scores_of(page):
