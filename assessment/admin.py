@@ -12,7 +12,9 @@ from .models import (
     Evidence,
     Indicator,
     IndicatorSystem,
+    InspectionFinding,
     InspectionRound,
+    InspectionVerdict,
     NegativeListEntry,
     PartyConfirmation,
     Period,
@@ -236,3 +238,14 @@ class PartyConfirmationAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ["period", "unit", "status", "confirmed_by", "confirmed_at"]
     list_filter = ["status", "period"]
     list_select_related = ["period__plan", "unit", "confirmed_by"]
+
+@admin.register(InspectionVerdict)
+class InspectionVerdictAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["round", "submission", "outcome", "grade", "score", "decided_at"]
+    list_filter = ["outcome", "round"]
+
+
+@admin.register(InspectionFinding)
+class InspectionFindingAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["unit", "text", "rectification", "recorded_at"]
+    list_filter = ["assignment__round"]

@@ -21,6 +21,10 @@ from .models import (
     GradingRule,
     Indicator,
     IndicatorSystem,
+    InspectionFinding,
+    InspectionRound,
+    InspectionVerdict,
+    InspectorScore,
     NegativeListEntry,
     PartyConfirmation,
     Period,
@@ -43,6 +47,11 @@ auditlog.register(Rectification)
 auditlog.register(Turnaround)  # 后进转化: its moves are TurnaroundEvent rows as well
 auditlog.register(DutyReport, exclude_fields=["figures", "updated_at"])
 auditlog.register(PartyConfirmation)
+# Joint inspection: the round's settings, every inspector's score, verdicts and findings.
+auditlog.register(InspectionRound, m2m_fields={"units"})
+auditlog.register(InspectorScore)
+auditlog.register(InspectionVerdict)
+auditlog.register(InspectionFinding)
 # Creation and deletion of a submission (updates arrive through SubmissionEvent below).
 auditlog.register(Submission, exclude_fields=["version", "updated_at"])
 

@@ -153,3 +153,16 @@ def loads(teams) -> dict:
         for inspector_id in inspector_ids:
             counts[inspector_id] = counts.get(inspector_id, 0) + 1
     return counts
+
+
+def sample(item_ids, *, seed: int, share=None, count=None) -> list:
+    """The items a sampled round inspects: a seeded choice of `count` items, or of the
+    share rounded up (at least one); all of them when neither is given."""
+    ordered = sorted(item_ids)
+    if count is None and share is None:
+        return ordered
+    if count is None:
+        count = max(1, -(-len(ordered) * int(share * 100) // 100))
+    if count >= len(ordered):
+        return ordered
+    return sorted(random.Random(seed).sample(ordered, count))

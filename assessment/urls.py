@@ -55,8 +55,25 @@ urlpatterns = [
     path("indicators/items/<int:pk>/restore/", indicator_views.item_restore, name="item_restore"),
     # --- joint inspection (联检联评) ---
     path("inspection/", inspection_views.round_list, name="inspection_rounds"),
+    path("inspection/new/", inspection_views.round_create, name="inspection_new"),
     path("inspection/mine/", inspection_views.my_items, name="inspection_mine"),
     path("inspection/items/<int:pk>/score/", inspection_views.item_score, name="inspection_score"),
+    path(
+        "inspection/items/<int:pk>/findings/",
+        inspection_views.item_finding,
+        name="inspection_finding",
+    ),
+    path("inspection/<int:pk>/settle/", inspection_views.round_settle, name="inspection_settle"),
+    path(
+        "inspection/<int:pk>/conflicts/",
+        inspection_views.conflict_declare,
+        name="inspection_conflict",
+    ),
+    path(
+        "inspection/verdicts/<int:pk>/arbitrate/",
+        inspection_views.verdict_arbitrate,
+        name="inspection_arbitrate",
+    ),
     path("inspection/<int:pk>/", inspection_views.round_detail, name="inspection_round"),
     path("inspection/<int:pk>/draw/", inspection_views.round_draw, name="inspection_draw"),
     path(

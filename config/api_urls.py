@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessment import api as assessment_api
 from assessment import api_results as results_api
+from assessment import api_inspection
 from feedback import api as feedback_api
 from reports import api as reports_api
 from units import api as units_api
@@ -29,6 +30,11 @@ router.register("scores", assessment_api.ScoreViewSet, basename="score")
 router.register("results", results_api.ResultsUseViewSet, basename="results-use")
 router.register("turnarounds", results_api.TurnaroundViewSet, basename="turnaround")
 router.register("duty-reports", assessment_api.DutyReportViewSet, basename="dutyreport")
+router.register("inspection-rounds", api_inspection.RoundViewSet, basename="inspection-round")
+router.register(
+    "inspection-assignments", api_inspection.AssignmentViewSet, basename="inspection-assignment"
+)
+router.register("inspection-verdicts", api_inspection.VerdictViewSet, basename="inspection-verdict")
 # feedback
 router.register("public-ratings", feedback_api.PublicRatingViewSet, basename="public-rating")
 router.register("ratings", feedback_api.RatingViewSet, basename="rating")

@@ -16,11 +16,14 @@ from .duty import (
 )
 from .inspection import (
     ROUND_TRANSITIONS,
+    VERDICT_TRANSITIONS,
     AssignmentSwap,
     ConflictDeclaration,
     InspectionAssignment,
+    InspectionFinding,
     InspectionRound,
     InspectionRoundTransition,
+    InspectionVerdict,
     InspectorScore,
     RoundInspector,
 )
@@ -83,6 +86,9 @@ __all__ = [
     "GradingRule",
     "Indicator",
     "InspectionAssignment",
+    "InspectionFinding",
+    "InspectionVerdict",
+    "VERDICT_TRANSITIONS",
     "InspectionRound",
     "InspectionRoundTransition",
     "InspectorScore",

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
+from ..agreement import AgreedRule
 from ..inspection import DrawRule
-from .plans import Period
+from .plans import Period, Standard
+from .rectification import Rectification
 from .submissions import Submission
 
 
@@ -27,6 +29,17 @@ class InspectionRound(models.Model):
     class Rule(models.TextChoices):
         OTHER_GROUP = DrawRule.OTHER_GROUP, _("由其他协作组单位交叉检查")
         SAME_GROUP = DrawRule.SAME_GROUP, _("由同一协作组其他单位检查")
+
+    class ItemSelection(models.TextChoices):
+        ALL = "all", _("全部报送材料")
+        SHARE = "share", _("按比例抽样")
+        COUNT = "count", _("按数量抽样")
+        STANDARDS = "standards", _("指定六实标准")
+
+    class AgreedRule(models.TextChoices):
+        MEAN = AgreedRule.MEAN, _("取平均分")
+        MEDIAN = AgreedRule.MEDIAN, _("取中位数")
+        LOWER = AgreedRule.LOWER, _("取较低分")
 
     period = models.ForeignKey(
         Period,
@@ -47,6 +60,20 @@ class InspectionRound(models.Model):
     tolerance = models.DecimalField(
         _("容差（满分比例）"), max_digits=4, decimal_places=2, default=Decimal("0.20")
     )
+    item_selection = models.CharField(
+        _("检查范围"), max_length=20, choices=ItemSelection.choices, default=ItemSelection.ALL
+    )
+    # A sample is drawn with the round's seed, so the same seed samples the same items.
+    sample_share = models.DecimalField(
+        _("抽样比例"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    sample_count = models.PositiveIntegerField(_("抽样数量"), null=True, blank=True)
+    standards = models.JSONField(_("六实标准"), default=list, blank=True)
+    agreed_rule = models.CharField(
+        _("合议规则"), max_length=20, choices=AgreedRule.choices, default=AgreedRule.MEAN
+    )
+    # Off by default: subtract each inspector's measured leniency before the agreed score.
+    moderation = models.BooleanField(_("宽严校正"), default=False)
     # The seed of the latest drawing: drawing again with it gives the same teams.
     seed = models.BigIntegerField(_("抽签种子"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -61,6 +88,9 @@ class InspectionRound(models.Model):
 
     def __str__(self):
         return self.name
+
+    def standard_labels(self):
+        return [Standard(code).label for code in self.standards if code in Standard.values]
 
 
 ROUND_TRANSITIONS = {
@@ -200,3 +230,77 @@ class AssignmentSwap(models.Model):
 
     def __str__(self):
         return f"{self.from_inspector} → {self.to_inspector}"
+
+
+class InspectionVerdict(models.Model):
+    """What became of an item once every inspector scored it: agreed, or sent to
+    arbitration by committee staff."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", _("评分一致")
+        PENDING = "pending", _("待仲裁")
+        ARBITRATED = "arbitrated", _("已仲裁")
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="verdicts")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="+", verbose_name=_("报送材料")
+    )
+    outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices, editable=False)
+    grade = models.CharField(_("评档"), max_length=1, blank=True)
+    score = models.DecimalField(_("认定得分"), max_digits=6, decimal_places=2, null=True)
+    comment = models.TextField(_("仲裁意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["round", "submission"]
+        verbose_name = _("联检认定结果")
+        verbose_name_plural = _("联检认定结果")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "submission"], name="verdict_unique_item")
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.submission_id}: {self.outcome}"
+
+
+VERDICT_TRANSITIONS = {
+    InspectionVerdict.Outcome.PENDING: {InspectionVerdict.Outcome.ARBITRATED},
+    InspectionVerdict.Outcome.AGREED: set(),
+    InspectionVerdict.Outcome.ARBITRATED: set(),
+}
+
+
+class InspectionFinding(models.Model):
+    """An on-site finding (实地检查发现) recorded by an inspector: it raises a rectification
+    problem for the inspected unit."""
+
+    assignment = models.ForeignKey(
+        InspectionAssignment, on_delete=models.CASCADE, related_name="findings"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("受检单位")
+    )
+    text = models.TextField(_("发现的问题"), max_length=2000)
+    rectification = models.ForeignKey(
+        Rectification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("整改通知"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("实地检查发现")
+        verbose_name_plural = _("实地检查发现")
+
+    def __str__(self):
+        return self.text[:40]

@@ -11,6 +11,7 @@ from units.models import Branch
 from units.selectors import branches_visible_to, scope_of, units_visible_to
 
 from ..models import Evidence, Period, Standard, Submission, SubmissionEvent
+from .inspection import inspected_evidence_of
 from .plans import items_for
 
 DONE = {Submission.Status.SUBMITTED, Submission.Status.UNIT_CHECKED, Submission.Status.ACCEPTED}
@@ -52,7 +53,8 @@ def submissions_visible_to(user) -> QuerySet:
 
 def evidence_visible_to(user) -> QuerySet:
     """Files of the branches in the user's scope; unit-level files (rectification answers)
-    only to the unit's administrators and 党组书记 and to those who see everything."""
+    only to the unit's administrators and 党组书记 and to those who see everything; and to a 联检评审员
+    the files of their items while the round is open."""
     scope = scope_of(user)
     evidence = Evidence.objects.all()
     if scope.sees_everything:
@@ -60,6 +62,7 @@ def evidence_visible_to(user) -> QuerySet:
     return evidence.filter(
         Q(branch__in=branches_visible_to(user))
         | Q(branch__isnull=True, unit_id__in=scope.unit_ids | scope.party_unit_ids)
+        | Q(pk__in=inspected_evidence_of(user).values("pk"))
     )
 
 

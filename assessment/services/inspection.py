@@ -4,29 +4,48 @@ Only committee staff act here; each function checks the actor and is one transac
 """
 
 import secrets
+from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.errors import NotAllowed
-from units.selectors import can_manage
+from units.selectors import can_manage, scope_of
 from units.workflow import check_transition
 
-from ..inspection import DrawError, Inspector, Item, draw, may_inspect
+from .. import agreement
+from ..inspection import DrawError, Inspector, Item, draw, may_inspect, sample
+from ..inspection_nav import bump_generation
 from ..models import (
     ROUND_TRANSITIONS,
+    VERDICT_TRANSITIONS,
     AssignmentSwap,
     ConflictDeclaration,
     Indicator,
     InspectionAssignment,
+    InspectionFinding,
     InspectionRound,
     InspectionRoundTransition,
+    InspectionVerdict,
     InspectorScore,
     RoundInspector,
+    Standard,
     Submission,
 )
-from ..selectors.inspection import round_items
-from .review import graded_score
+from ..selectors.inspection import (
+    round_items,
+    round_ratings,
+    scored_items,
+    verdict_of,
+)
+from . import rectification
+from .review import GRADE_SHARES, accept, graded_score
+from .submissions import SubmissionError, ensure_open, record
+
+# How long a unit has to answer a problem an inspector found on site.
+FINDING_DEADLINE_DAYS = 30
 
 
 class InspectionError(Exception):
@@ -38,9 +57,22 @@ def _ensure_staff(user):
         raise NotAllowed(_("只有工委工作人员可以组织联检联评。"))
 
 
+def _ensure_own(assignment, user):
+    """Only the named inspector acts on an assignment, and never through a read-only token."""
+    if assignment.inspector.user_id != user.pk or scope_of(user).read_only:
+        raise NotAllowed(_("这不是分配给您的评审项。"))
+
+
 def _ensure_draft(round_):
     if round_.status != InspectionRound.Status.DRAFT:
         raise InspectionError(_("轮次已发布，不能再修改人员或重新抽签。"))
+
+
+def _nav_changed():
+    """Who holds open items changed: sessions recompute their 我的联检任务 link. Now and
+    again on commit, so a page read in between cannot keep the old answer."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 @transaction.atomic
@@ -53,20 +85,55 @@ def create_round(
     inspectors_per_item=2,
     rule=InspectionRound.Rule.OTHER_GROUP,
     tolerance=None,
+    item_selection=InspectionRound.ItemSelection.ALL,
+    sample_share=None,
+    sample_count=None,
+    standards=(),
+    agreed_rule=InspectionRound.AgreedRule.MEAN,
+    moderation=False,
+    inspectors=(),
 ):
+    """A draft round with its settings and its pool: `inspectors` are (user, unit) pairs."""
     _ensure_staff(by)
+    name = (name or "").strip()
+    if not name:
+        raise InspectionError(_("请填写轮次名称。"))
+    if not units:
+        raise InspectionError(_("请选择受检单位。"))
     if inspectors_per_item < 1:
         raise InspectionError(_("每项评审人数至少为1。"))
+    if tolerance is not None and not (Decimal(0) <= Decimal(tolerance) <= Decimal(1)):
+        raise InspectionError(_("容差应在0到1之间（满分的比例）。"))
+    selection = InspectionRound.ItemSelection
+    if item_selection == selection.SHARE and not (
+        sample_share is not None and Decimal(0) < Decimal(sample_share) <= Decimal(1)
+    ):
+        raise InspectionError(_("抽样比例应大于0且不超过1。"))
+    if item_selection == selection.COUNT and not sample_count:
+        raise InspectionError(_("请填写抽样数量。"))
+    standards = [code for code in standards if code in Standard.values]
+    if item_selection == selection.STANDARDS and not standards:
+        raise InspectionError(_("请至少选择一项六实标准。"))
     fields = {"tolerance": tolerance} if tolerance is not None else {}
     round_ = InspectionRound.objects.create(
         period=period,
         name=name,
         inspectors_per_item=inspectors_per_item,
         rule=rule,
+        item_selection=item_selection,
+        sample_share=sample_share if item_selection == selection.SHARE else None,
+        sample_count=sample_count if item_selection == selection.COUNT else None,
+        standards=standards if item_selection == selection.STANDARDS else [],
+        agreed_rule=agreed_rule,
+        moderation=moderation,
         created_by=by,
         **fields,
     )
     round_.units.set(units)
+    RoundInspector.objects.bulk_create(
+        RoundInspector(round=round_, user=user, unit=unit)
+        for user, unit in dict(inspectors).items()
+    )
     return round_
 
 
@@ -114,8 +181,16 @@ def draw_round(*, by, round_, seed=None):
     round_ = InspectionRound.objects.select_for_update().get(pk=round_.pk)
     _ensure_draft(round_)
     seed = secrets.randbits(48) if seed is None else seed
+    everything = {
+        s.pk: Item(s.pk, s.unit_id, s.unit.group_id)
+        for s in round_items(round_).select_related("unit")
+    }
+    # A sampled round samples with the drawing's seed: the same seed, the same items.
     items = [
-        Item(s.pk, s.unit_id, s.unit.group_id) for s in round_items(round_).select_related("unit")
+        everything[pk]
+        for pk in sample(
+            everything, seed=seed, share=round_.sample_share, count=round_.sample_count
+        )
     ]
     if not items:
         raise InspectionError(_("受检单位在本节点没有可检查的报送材料。"))
@@ -180,6 +255,7 @@ def swap_inspector(*, by, assignment, to_inspector, reason):
     )
     assignment.inspector = to_inspector
     assignment.save(update_fields=["inspector"])
+    _nav_changed()
     return assignment
 
 
@@ -197,6 +273,7 @@ def set_round_status(round_, to_status, *, by, reason=""):
     locked.status = to_status
     locked.save(update_fields=["status"])
     round_.status = to_status
+    _nav_changed()
     return locked
 
 
@@ -217,10 +294,11 @@ def score_item(assignment, *, by, grade="", score=None, comment=""):
         .select_related("round", "inspector", "submission__indicator")
         .get(pk=assignment.pk)
     )
-    if assignment.inspector.user_id != by.pk:
-        raise NotAllowed(_("这不是分配给您的评审项。"))
+    _ensure_own(assignment, by)
     if assignment.round.status != InspectionRound.Status.PUBLISHED:
         raise InspectionError(_("本轮联检联评不在检查期间。"))
+    if verdict_of(assignment) is not None:
+        raise InspectionError(_("本项已汇总，评分不能再修改。"))
     indicator = assignment.submission.indicator
     if indicator.kind == Indicator.Kind.GRADED:
         if grade not in Submission.Grade.values:
@@ -235,3 +313,190 @@ def score_item(assignment, *, by, grade="", score=None, comment=""):
         defaults={"grade": grade, "score": score, "comment": comment.strip()},
     )
     return saved
+
+
+def _nearest_grade(indicator, score):
+    """The grade whose score is nearest; between two, the lower (the stricter reading)."""
+    return min(
+        GRADE_SHARES,
+        key=lambda grade: (abs(graded_score(indicator, grade) - score), GRADE_SHARES[grade]),
+    )
+
+
+def _scores_line(round_, ratings, *, decided):
+    parts = "；".join(f"{name} {score}" for name, score in ratings)
+    return _("联检联评「%(round)s」评审员评分：%(scores)s；认定 %(decided)s") % {
+        "round": round_.name,
+        "scores": parts,
+        "decided": decided,
+    }
+
+
+def _apply(submission, *, by, grade, score, line):
+    """The decided score becomes the reviewer score through the review queue's own service,
+    and the item's history records every inspector's score."""
+    accept(
+        submission,
+        by=by,
+        read_version=submission.version,
+        grade=grade,
+        score=score,
+        comment=line,
+    )
+    record(submission, by=by, action="inspection", reason=line)
+
+
+@transaction.atomic
+def settle_round(round_, *, by):
+    """Every item all of whose inspectors have scored and that is not settled yet: within
+    tolerance it takes the agreed score, else it waits for arbitration. Returns
+    (agreed, pending, skipped) counts; skipped items the review service refused."""
+    _ensure_staff(by)
+    round_ = InspectionRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.status == InspectionRound.Status.DRAFT:
+        raise InspectionError(_("轮次尚未发布。"))
+    try:
+        ensure_open(round_.period)
+    except SubmissionError as refused:
+        raise InspectionError(str(refused)) from refused
+    ratings = round_ratings(round_)
+    offsets = {}
+    if round_.moderation:
+        offsets = {
+            rater: entry.offset or 0
+            for rater, entry in agreement.leniency(r for r, _names in ratings.values()).items()
+        }
+    counts = {"agreed": 0, "pending": 0, "skipped": 0}
+    for submission in scored_items(round_):
+        rated, names = ratings[submission.pk]
+        scores = rated.scores
+        if round_.moderation:
+            scores = agreement.moderated(scores, rated.max_score, offsets)
+        values = list(scores.values())
+        if not agreement.within_tolerance(values, rated.max_score, round_.tolerance):
+            InspectionVerdict.objects.create(
+                round=round_, submission=submission, outcome=InspectionVerdict.Outcome.PENDING
+            )
+            counts["pending"] += 1
+            continue
+        score = agreement.agreed_score(values, round_.agreed_rule)
+        grade = ""
+        if submission.indicator.kind == Indicator.Kind.GRADED:
+            grade = _nearest_grade(submission.indicator, score)
+            score = graded_score(submission.indicator, grade)
+        line = _scores_line(
+            round_,
+            [(names[r], rated.scores[r]) for r in rated.scores],
+            decided=f"{grade} {score}".strip(),
+        )
+        if round_.moderation:
+            line += _("（宽严校正后：%(scores)s）") % {
+                "scores": "；".join(f"{names[r]} {scores[r]}" for r in scores)
+            }
+        try:
+            with transaction.atomic():
+                _apply(submission, by=by, grade=grade, score=score, line=line)
+                InspectionVerdict.objects.create(
+                    round=round_,
+                    submission=submission,
+                    outcome=InspectionVerdict.Outcome.AGREED,
+                    grade=grade,
+                    score=score,
+                    decided_by=by,
+                    decided_at=timezone.now(),
+                )
+        except SubmissionError:
+            counts["skipped"] += 1
+            continue
+        counts["agreed"] += 1
+    return counts
+
+
+@transaction.atomic
+def arbitrate(verdict, *, by, grade="", score=None, comment=""):
+    """Staff decide the score of an item whose inspectors disagreed beyond tolerance."""
+    _ensure_staff(by)
+    verdict = (
+        InspectionVerdict.objects.select_for_update()
+        .select_related("round__period", "submission__indicator")
+        .get(pk=verdict.pk)
+    )
+    try:
+        check_transition(
+            VERDICT_TRANSITIONS,
+            verdict.outcome,
+            InspectionVerdict.Outcome.ARBITRATED,
+            InspectionVerdict.Outcome,
+        )
+    except TransitionNotAllowed as refused:
+        raise InspectionError(_("本项不在待仲裁状态。")) from refused
+    comment = (comment or "").strip()
+    if not comment:
+        raise InspectionError(_("仲裁须写明理由。"))
+    submission = verdict.submission
+    indicator = submission.indicator
+    if indicator.kind == Indicator.Kind.GRADED:
+        if grade not in GRADE_SHARES:
+            raise InspectionError(_("请选择评档。"))
+        score = graded_score(indicator, grade)
+    else:
+        grade = ""
+        if score is None or not (0 <= score <= indicator.max_score):
+            raise InspectionError(_("评分须在0到满分%(max)s之间。") % {"max": indicator.max_score})
+    rated, names = round_ratings(verdict.round, submission_ids=[submission.pk])[submission.pk]
+    line = _scores_line(
+        verdict.round,
+        [(names[r], s) for r, s in rated.scores.items()],
+        decided=f"{grade} {score}".strip(),
+    ) + _("（仲裁：%(comment)s）") % {"comment": comment}
+    try:
+        _apply(submission, by=by, grade=grade, score=score, line=line)
+    except SubmissionError as refused:
+        raise InspectionError(str(refused)) from refused
+    verdict.outcome = InspectionVerdict.Outcome.ARBITRATED
+    verdict.grade, verdict.score, verdict.comment = grade, score, comment
+    verdict.decided_by, verdict.decided_at = by, timezone.now()
+    verdict.save()
+    return verdict
+
+
+def _raise_finding_problem(*, by, round_, submission, text):
+    """The one place a finding becomes a problem for the unit to rectify."""
+    return rectification.issue(
+        by=by,
+        plan=round_.period.plan,
+        unit=submission.unit,
+        branch=submission.branch,
+        problem=_("联检联评「%(round)s」实地检查发现：%(text)s")
+        % {"round": round_.name, "text": text},
+        deadline=timezone.localdate() + timedelta(days=FINDING_DEADLINE_DAYS),
+        indicators=[submission.indicator],
+    )
+
+
+@transaction.atomic
+def record_finding(assignment, *, by, text):
+    """An inspector's on-site finding on an assigned item, while the round is open."""
+    assignment = InspectionAssignment.objects.select_related(
+        "round__period__plan",
+        "inspector",
+        "submission__unit",
+        "submission__branch",
+        "submission__indicator",
+    ).get(pk=assignment.pk)
+    _ensure_own(assignment, by)
+    if assignment.round.status != InspectionRound.Status.PUBLISHED:
+        raise InspectionError(_("本轮联检联评不在检查期间。"))
+    text = (text or "").strip()
+    if not text:
+        raise InspectionError(_("请写明发现的问题。"))
+    problem = _raise_finding_problem(
+        by=by, round_=assignment.round, submission=assignment.submission, text=text
+    )
+    return InspectionFinding.objects.create(
+        assignment=assignment,
+        unit=assignment.submission.unit,
+        text=text,
+        rectification=problem,
+        recorded_by=by,
+    )

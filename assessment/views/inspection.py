@@ -11,12 +11,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units.models import Unit
 from units.selectors import can_manage
 from units.workflow import TransitionNotAllowed
 
-from ..models import InspectionAssignment, InspectionRound, RoundInspector, Submission
+from ..forms.inspection import ArbitrationForm, RoundForm
+from ..models import (
+    InspectionAssignment,
+    InspectionRound,
+    InspectionVerdict,
+    RoundInspector,
+    Submission,
+)
 from ..selectors import inspection as selectors
 from ..services import inspection as service
+from ..services.review import GRADE_SHARES
 
 
 def _ensure_staff(request):
@@ -33,10 +42,42 @@ def round_list(request):
 
 
 @login_required
+def round_create(request):
+    _ensure_staff(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = service.create_round(
+                by=request.user,
+                period=data["period"],
+                name=data["name"],
+                units=form.inspected_units(),
+                inspectors_per_item=data["inspectors_per_item"],
+                rule=data["rule"],
+                tolerance=data["tolerance"],
+                item_selection=data["item_selection"],
+                sample_share=data["sample_share"],
+                sample_count=data["sample_count"],
+                standards=data["standards"],
+                agreed_rule=data["agreed_rule"],
+                moderation=data["moderation"],
+                inspectors=form.chosen_inspectors(),
+            )
+        except service.InspectionError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("轮次已创建，请声明回避后抽签。"))
+            return redirect("inspection_round", pk=round_.pk)
+    return render(request, "assessment/inspection/new.html", {"form": form})
+
+
+@login_required
 def round_detail(request, pk):
     _ensure_staff(request)
     round_ = get_object_or_404(InspectionRound.objects.select_related("period__plan"), pk=pk)
     pool = list(selectors.round_pool(round_))
+    figures = selectors.round_figures(round_) if round_.status != "draft" else None
     return render(
         request,
         "assessment/inspection/detail.html",
@@ -44,10 +85,75 @@ def round_detail(request, pk):
             "round": round_,
             "plan": selectors.round_plan(round_),
             "pool": pool,
-            "units": round_.units.all(),
+            "units": list(round_.units.all()),
             "transitions": round_.transitions.select_related("by"),
+            "conflicts": selectors.round_conflicts(round_),
+            "figures": figures,
+            "queue": selectors.arbitration_queue(round_) if figures else [],
+            "verdicts": selectors.verdict_counts(round_) if figures else None,
+            "grades": list(GRADE_SHARES),
         },
     )
+
+
+@login_required
+@require_POST
+def round_settle(request, pk):
+    _ensure_staff(request)
+    round_ = get_object_or_404(InspectionRound, pk=pk)
+    try:
+        counts = service.settle_round(round_, by=request.user)
+    except service.InspectionError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("已汇总：%(agreed)d项评分一致，%(pending)d项交仲裁，%(skipped)d项未能写入。")
+            % counts,
+        )
+    return redirect("inspection_round", pk=pk)
+
+
+@login_required
+@require_POST
+def conflict_declare(request, pk):
+    _ensure_staff(request)
+    round_ = get_object_or_404(InspectionRound, pk=pk)
+    inspector = get_object_or_404(
+        RoundInspector, pk=request.POST.get("inspector") or 0, round_id=round_.pk
+    )
+    unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0)
+    reason = request.POST.get("reason", "")[:200]
+    if _refusal(
+        request,
+        lambda: service.declare_conflict(
+            by=request.user, inspector=inspector, unit=unit, reason=reason
+        ),
+    ):
+        messages.success(request, _("已记录回避声明，请重新抽签。"))
+    return redirect("inspection_round", pk=pk)
+
+
+@login_required
+@require_POST
+def verdict_arbitrate(request, pk):
+    _ensure_staff(request)
+    verdict = get_object_or_404(InspectionVerdict, pk=pk)
+    form = ArbitrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写仲裁得分和理由。"))
+    elif _refusal(
+        request,
+        lambda: service.arbitrate(
+            verdict,
+            by=request.user,
+            grade=form.cleaned_data["grade"],
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        ),
+    ):
+        messages.success(request, _("已仲裁，认定得分已记入审核得分。"))
+    return redirect(f"{reverse('inspection_round', args=[verdict.round_id])}#arbitration")
 
 
 def _refusal(request, call):
@@ -109,15 +215,26 @@ def assignment_swap(request, pk):
 
 @login_required
 def my_items(request):
-    """The 联检评审员's worklist: own items of open rounds, scored one by one."""
-    return render(
-        request,
-        "assessment/inspection/mine.html",
-        {
-            "rows": selectors.inspector_worklist(request.user),
-            "grades": Submission.Grade.values,
-        },
-    )
+    """The 联检评审员's worklist, worked like the review queue: a list and the chosen item."""
+    rows = selectors.inspector_worklist(request.user)
+    selected = None
+    wanted = request.GET.get("s", "")
+    for row in rows:
+        if str(row["assignment"].pk) == wanted:
+            selected = row
+    if selected is None and rows:
+        selected = next((row for row in rows if row["own"] is None), rows[0])
+    context = {"rows": rows, "selected": selected, "grades": Submission.Grade.values}
+    if selected is not None:
+        assignment = selected["assignment"]
+        context["evidence"] = assignment.submission.evidence.all()
+        context["findings"] = selectors.findings_of(assignment)
+        context["settled"] = selectors.verdict_of(assignment) is not None
+    return render(request, "assessment/inspection/mine.html", context)
+
+
+def _after(request, pk):
+    return redirect(f"{reverse('inspection_mine')}?s={pk}")
 
 
 @login_required
@@ -140,4 +257,14 @@ def item_score(request, pk):
         ),
     ):
         messages.success(request, _("评分已保存，现在可以看到同组评审员的评分。"))
-    return redirect(f"{reverse('inspection_mine')}#item-{pk}")
+    return _after(request, pk)
+
+
+@login_required
+@require_POST
+def item_finding(request, pk):
+    assignment = get_object_or_404(selectors.assignments_of(request.user), pk=pk)
+    text = request.POST.get("text", "")[:2000]
+    if _refusal(request, lambda: service.record_finding(assignment, by=request.user, text=text)):
+        messages.success(request, _("已记录实地检查发现，并向受检单位发出整改通知。"))
+    return _after(request, pk)

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.roles",
+                "assessment.context_processors.inspection",
             ],
         },
     },
@@ -286,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "DutyGradeEnum": "assessment.models.DutyReport.Grade",
         # Named explicitly since 述职 grades also use a field called "grade".
         "GradeEnum": "assessment.models.Submission.Grade",
+        "StandardEnum": "assessment.models.Standard",
     },
 }
 

@@ -65,3 +65,16 @@ def test_a_unit_outside_every_group_may_be_inspected_by_any_other_unit():
     assert may_inspect(Inspector(9, 10, 1), item, DrawRule.OTHER_GROUP, set())
     assert not may_inspect(Inspector(9, 50, None), item, DrawRule.OTHER_GROUP, set())
     assert not may_inspect(Inspector(9, 10, 1), item, DrawRule.SAME_GROUP, set())
+
+
+def test_sample_is_seeded_and_sized():
+    from decimal import Decimal
+
+    from assessment.inspection import sample
+
+    ids = list(range(1, 11))
+    assert sample(ids, seed=7) == ids
+    assert len(sample(ids, seed=7, count=3)) == 3
+    assert sample(ids, seed=7, count=3) == sample(ids, seed=7, count=3)
+    assert len(sample(ids, seed=7, share=Decimal("0.25"))) == 3  # 2.5 rounded up
+    assert sample(ids, seed=7, count=50) == ids

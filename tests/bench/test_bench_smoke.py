@@ -73,6 +73,7 @@ def test_every_figure_line_has_the_keys_and_a_positive_value(small_servers):
         "reports.scorecard_pdf_rate",
         "import.survey_xlsx",
         "inspection.draw_province",
+        "inspection.agreement_province",
     ):
         assert expected in names
     measured = [line for line in lines if "skipped" not in line]

@@ -29,6 +29,7 @@ ROLES = [
     "secretary2",
     "partysecretary",
     "partymember",
+    "inspector",
 ]
 # Raw values that must never reach a reader: template syntax, format placeholders, Python
 # and JavaScript literals, English status codes.

@@ -41,7 +41,7 @@ NOT_LOOKED_UP = {
     "contenttypes.ContentType",
     "auth.Permission",
 }
-SCOPED_ROLES = ["secretary", "unit_admin", "other_secretary", "party_secretary", "party_member"]
+SCOPED_ROLES = ["secretary", "unit_admin", "other_secretary", "party_secretary", "party_member", "inspector"]
 DENIED = {403, 404, 405}
 
 
@@ -83,6 +83,7 @@ def scope_of_role(world, role):
         "secretary": (world["a1"], world["unit_a"]),
         "unit_admin": (world["a1"], world["unit_a"]),
         "other_secretary": (world["c1"], world["unit_c"]),
+        "inspector": (world["c1"], world["unit_c"]),
     }.get(role, (world["a1"], world["unit_a"]))
 
 
@@ -452,3 +453,35 @@ def test_party_role_tokens_stay_in_scope_and_cannot_sign_or_grade(world, role, r
             f"/api/v1/duty-reports/{inside}/{action}/", body, content_type="application/json"
         )
         assert response.status_code in (403, 404)
+
+
+# --- the 联检评审员 -------------------------------------------------------------------------
+
+
+def test_an_inspector_reaches_their_item_only_while_the_round_is_open(world):
+    from assessment.services import inspection as service
+
+    client = client_for(world, "inspector")
+    own = world["inspection"]["assignment"]
+    evidence = world["inside"]["evidence"]
+    others = world["inspection"]["round"].assignments.exclude(pk=own.pk)
+    assert client.get(f"/inspection/mine/?s={own.pk}").status_code == 200
+    assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 200
+    for other in others:  # the second inspector's duty on the same item: not theirs
+        url = reverse("inspection_score", args=[other.pk])
+        assert client.post(url, {"grade": "A"}).status_code == 404
+    for name in ("inspection_rounds", "inspection_new"):
+        assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse("inspection_round", args=[own.round_id])).status_code == 403
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
+        service.close_round(world["inspection"]["round"], by=world["users"]["committee"])
+        assert client.get(reverse("evidence_file", args=[evidence.pk])).status_code == 404
+        for name in ("inspection_score", "inspection_finding"):
+            url = reverse(name, args=[own.pk])
+            assert client.post(url, {"grade": "A", "text": "x"}).status_code == 404
+        assert "甲厅" not in body_text(client.get("/inspection/mine/"))
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

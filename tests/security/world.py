@@ -173,6 +173,69 @@ def _populate(unit, branch, secretary, admin, committee, g, label):
     }
 
 
+def _inspection_inside(g, unit_a, unit_c, committee):
+    """A published round over unit A: the 联检评审员 (a person of unit C holding no other
+    role) has A's open item, beside a second inspector."""
+    from assessment.services import inspection as service
+    from tests.factories import UserFactory
+
+    inspector = UserFactory(username="inspector", full_name="丙办评审员")
+    round_ = service.create_round(
+        by=committee,
+        period=g["open_period"],
+        name="甲厅联检",
+        units=[unit_a],
+        inspectors=[
+            (inspector, unit_c),
+            (UserFactory(username="inspector2", full_name="丙办评审员二"), unit_c),
+        ],
+    )
+    service.draw_round(by=committee, round_=round_, seed=1)
+    service.publish_round(round_, by=committee)
+    assignment = round_.assignments.get(inspector__user=inspector)
+    return {"inspector": inspector, "round": round_, "assignment": assignment}
+
+
+def _inspection_outside(g, unit_b, b_admin, outsider, outside):
+    """A round over unit B with B's own people as inspectors, made row by row (the drawing
+    would refuse them their own unit): every row belongs to B and must stay out of reach."""
+    from assessment.models import (
+        InspectionAssignment,
+        InspectionFinding,
+        InspectionRound,
+        InspectionVerdict,
+        InspectorScore,
+        RoundInspector,
+    )
+
+    round_ = InspectionRound.objects.create(
+        period=g["open_period"], name=f"{MARKER}联检", created_by=b_admin
+    )
+    round_.units.set([unit_b])
+    InspectionRound.objects.filter(pk=round_.pk).update(status=InspectionRound.Status.PUBLISHED)
+    assignments = []
+    for user in (b_admin, outsider):
+        inspector = RoundInspector.objects.create(round=round_, user=user, unit=unit_b)
+        assignment = InspectionAssignment.objects.create(
+            round=round_, submission=outside["submission"], inspector=inspector
+        )
+        InspectorScore.objects.create(
+            assignment=assignment, grade="A", score=Decimal("10"), comment=f"{MARKER}意见"
+        )
+        assignments.append(assignment)
+    InspectionVerdict.objects.create(
+        round=round_, submission=outside["submission"], outcome=InspectionVerdict.Outcome.PENDING
+    )
+    InspectionFinding.objects.create(
+        assignment=assignments[0],
+        unit=unit_b,
+        text=f"{MARKER}发现",
+        rectification=outside["rectification"],
+        recorded_by=b_admin,
+    )
+    return round_
+
+
 def build(django_capture_on_commit_callbacks):
     from assessment.models import Indicator, Period
     from tests.factories import (
@@ -273,6 +336,8 @@ def build(django_capture_on_commit_callbacks):
         },
     )
 
+    inspection = _inspection_inside(g, unit_a, unit_c, committee)
+
     bump_sequences()
 
     # Unit names are public (the rating form lists every unit): the marker goes on what is not.
@@ -298,6 +363,7 @@ def build(django_capture_on_commit_callbacks):
     outside["confirmation"] = PartyConfirmation.objects.create(
         period=g["closed_period"], unit=unit_b, note=f"{MARKER}已确认"
     )
+    outside["inspection_round"] = _inspection_outside(g, unit_b, b_admin, outsider, outside)
 
     return {
         "global": g,
@@ -310,7 +376,9 @@ def build(django_capture_on_commit_callbacks):
             "other_secretary": other_secretary,
             "party_secretary": party_secretary,
             "party_member": party_member,
+            "inspector": inspection["inspector"],
         },
+        "inspection": inspection,
         "unit_a": unit_a,
         "a1": a1,
         "a2": a2,

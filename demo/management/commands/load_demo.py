@@ -4,6 +4,7 @@ from django.db import transaction
 from demo import duty as duty_demo
 from demo import evidence as evidence_demo
 from demo import feedback as feedback_demo
+from demo import inspection as inspection_demo
 from demo import organisation
 from demo import plans as plans_demo
 from demo import scores as scores_demo
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             feedback_demo.load_survey()
             feedback_demo.publish_results()
             scores_demo.load()  # scores every plan from the answers above
+            inspection_demo.load()  # 联检联评 on 2026 Q3 (after its answers are scored)
             plans_demo.publish_due()  # last: freezes the scores as published
             turnaround_demo.load()  # 结果运用 of 2025 and two lagging branches followed up
             duty_demo.load()  # 党组书记, 党组成员, 2025 述职 drafted from the published year
