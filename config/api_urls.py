@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from assessment import api as assessment_api
-from assessment import api_results as results_api
 from assessment import api_inspection
+from assessment import api_results as results_api
 from feedback import api as feedback_api
 from reports import api as reports_api
 from units import api as units_api

@@ -53,8 +53,8 @@ def submissions_visible_to(user) -> QuerySet:
 
 def evidence_visible_to(user) -> QuerySet:
     """Files of the branches in the user's scope; unit-level files (rectification answers)
-    only to the unit's administrators and 党组书记 and to those who see everything; and to a 联检评审员
-    the files of their items while the round is open."""
+    only to the unit's administrators and 党组书记 and to those who see everything; and to a
+    联检评审员 the files of their items while the round is open."""
     scope = scope_of(user)
     evidence = Evidence.objects.all()
     if scope.sees_everything:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from units.errors import NotAllowed
 from units.selectors import can_manage, scope_of
-from units.workflow import check_transition
+from units.workflow import TransitionNotAllowed, check_transition
 
 from .. import agreement
 from ..inspection import DrawError, Inspector, Item, draw, may_inspect, sample

@@ -41,7 +41,14 @@ NOT_LOOKED_UP = {
     "contenttypes.ContentType",
     "auth.Permission",
 }
-SCOPED_ROLES = ["secretary", "unit_admin", "other_secretary", "party_secretary", "party_member", "inspector"]
+SCOPED_ROLES = [
+    "secretary",
+    "unit_admin",
+    "other_secretary",
+    "party_secretary",
+    "party_member",
+    "inspector",
+]
 DENIED = {403, 404, 405}
 
 
