@@ -5,7 +5,10 @@ import base64
 import pygal
 from pygal.style import Style
 
-FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif'
+from units.fonts import FONT_STACK
+
+# The document's @font-face family (units/fonts.py): WeasyPrint draws SVG text with it.
+FONT = FONT_STACK
 RED = "#b71c1c"
 
 STYLE = Style(

@@ -94,6 +94,10 @@ def _empty(value) -> bool:
     return value in (None, "None", "")
 
 
+def _is_reference(field) -> bool:
+    return bool((field.many_to_one or field.one_to_one) and field.related_model)
+
+
 def _local_time(value: str) -> str:
     """auditlog keeps date-times as naive UTC with microseconds; readers want local time."""
     try:
@@ -113,7 +117,7 @@ def _readable(field, value, names) -> str:
     value = str(value)
     if field is None:
         return value
-    if (field.many_to_one or field.one_to_one) and field.related_model is not None:
+    if _is_reference(field):
         return names.get(field.related_model, {}).get(value, f"#{value}")
     if field.choices:
         labels = {str(key): str(label) for key, label in field.flatchoices}
@@ -138,7 +142,7 @@ def _related_names(entries) -> dict:
     wanted = defaultdict(set)
     for entry in entries:
         for _name, field, values in _changes(entry):
-            if field is not None and (field.many_to_one or field.one_to_one) and field.related_model:
+            if field is not None and _is_reference(field):
                 wanted[field.related_model].update(str(v) for v in values if not _empty(v))
     names = {}
     for model, pks in wanted.items():

@@ -3,8 +3,6 @@
 import base64
 import io
 import zipfile
-from functools import lru_cache
-from pathlib import Path
 
 import segno
 from django.conf import settings
@@ -12,12 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-]
+from units import fonts
 
 
 def form_url(unit) -> str:
@@ -38,18 +31,10 @@ def qr_svg_data_uri(unit) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-@lru_cache(maxsize=1)
-def _font_path():
-    for candidate in FONT_CANDIDATES:
-        if Path(candidate).exists():
-            return candidate
-    return None
-
-
 def _font(size):
     from PIL import ImageFont
 
-    path = _font_path()
+    path = fonts.pillow_font_path()
     if path is None:
         return ImageFont.load_default(size=size)
     return ImageFont.truetype(path, size=size)
@@ -98,7 +83,15 @@ def poster_pdf(units) -> bytes:
     from weasyprint import HTML
 
     pages = [{"unit": u, "qr": qr_svg_data_uri(u), "url": form_url(u)} for u in units]
-    html = render_to_string("feedback/poster.html", {"pages": pages, "promise": reply_promise()})
+    html = render_to_string(
+        "feedback/poster.html",
+        {
+            "pages": pages,
+            "promise": reply_promise(),
+            "font_face": fonts.font_face_css(),
+            "font_stack": fonts.FONT_STACK,
+        },
+    )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
