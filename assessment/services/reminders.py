@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Branch, Role
+from units.site import site_root
 
 from ..models import Period, Reminder, Submission
 from ..selectors.plans import items_for
@@ -102,7 +103,7 @@ def send_deadline_reminders(today=None) -> int:
                 "deadline": period.deadline.strftime("%Y-%m-%d"),
                 "days": days,
                 "count": count,
-                "url": settings.SITE_URL + reverse("home"),
+                "url": site_root() + reverse("home"),
             }
             if _claim_and_send(
                 period=period,
@@ -128,7 +129,7 @@ def send_return_reminder(submission_id: int, version: int) -> bool:
     recipients = _emails_by_branch([submission.branch_id]).get(submission.branch_id)
     if not recipients:
         return False
-    url = settings.SITE_URL + reverse(
+    url = site_root() + reverse(
         "quarter_item",
         args=[submission.period_id, submission.branch_id, submission.indicator_id],
     )
