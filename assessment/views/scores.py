@@ -421,7 +421,7 @@ def _staff_dashboard(request, period, scope):
     )
     progress_period = period
     progress = selectors.completeness(progress_period, unit_ids=unit_ids)
-    quarters = _quarters(plan)
+    quarters = selectors.trend_periods(plan, quarters_only=True)
     by_period = selectors.unit_totals(quarters, unit_ids=unit_ids)
     labels, lines = charts.category_trends(quarters, by_period)
     totals = {(pk, t.unit_id): t.total for pk, figures in by_period.items() for t in figures}
