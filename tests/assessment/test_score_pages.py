@@ -320,4 +320,3 @@ def test_committee_dashboard_cards_speak_of_the_headers_period(client, committee
     assert "2024 年整改率" in html and "2024 年群众满意度" in html
     assert "第二季度报送率" not in html
     assert f"正在报送：{q2} 报送进度" in html
-
