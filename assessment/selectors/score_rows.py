@@ -514,6 +514,11 @@ class TrendPoint:
     status: str = ""  # the period's status: draft, open, closed, published
 
     @property
+    def status_label(self) -> str:
+        """The period's status as every page words it (未开放, 报送中, 已截止, 已发布)."""
+        return str(Period.Status(self.status).label) if self.status else ""
+
+    @property
     def in_progress(self) -> bool:
         """Not finished (open or draft): its figures are partial and stay out of trends."""
         return self.status not in Period.FINISHED

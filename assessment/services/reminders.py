@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Branch, Role
 from units.site import site_root
+from units.wording import quoted
 
 from ..models import Period, Reminder, Submission
 from ..selectors.plans import items_for
@@ -140,7 +141,7 @@ def send_return_reminder(submission_id: int, version: int) -> bool:
     ) % {
         "branch": submission.branch.name,
         "period": submission.period,
-        "item": submission.indicator.name,
+        "item": quoted(submission.indicator.name),
         "reason": submission.reviewer_comment,
         "url": url,
     }

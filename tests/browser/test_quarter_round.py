@@ -41,6 +41,7 @@ def test_secretary_submits_staff_return_secretary_answers_staff_accept(
     assert "第 2 / 3 项" in page.inner_text(".breadcrumb")
     page.set_input_files("#id_files", str(attachment))  # uploads and ticks at once
     page.wait_for_selector("text=已上传并勾选：理论学习记录.pdf")
+    assert "正在上传" not in page.inner_text("#upload-status")  # gone once it succeeded
     page.click("button[name=save_next]")
     assert "第 3 / 3 项" in page.inner_text(".breadcrumb")
     assert page.input_value("#id_narrative") == "按月召开支委会，按季度讲党课。"

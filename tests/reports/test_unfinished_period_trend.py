@@ -63,3 +63,19 @@ def test_the_web_pages_leave_the_open_quarter_out(client, committee, scored, q2_
     dashboard = client.get("/dashboard/", {"period": q2_open.pk})
     assert [str(q) for q in dashboard.context["quarters"]] == [str(q1)]
     assert dashboard.context["trend_labels"] == ["第一季度"]
+
+
+def test_the_unit_page_words_each_period_status_as_the_plans_page_does(
+    client, committee, scored, q2_open
+):
+    """One wording from one rule: a draft annual exam is 未开放 there as on /plans/, not
+    进行中."""
+    q1, unit = scored["period"], scored["unit_a"]
+    PeriodFactory(plan=q1.plan, kind=Period.Kind.ANNUAL, system=q1.system)
+    client.force_login(committee)
+    html = client.get(f"/scores/{q1.pk}/units/{unit.pk}/").content.decode()
+    assert "进行中" not in html
+    aside = ' <span class="small text-muted">暂不计入走势'
+    assert '<span class="badge badge-muted">未开放</span>' + aside in html
+    assert '<span class="badge badge-ok">报送中</span>' + aside in html
+    assert '<span class="badge badge-warn">已截止</span></td>' in html
