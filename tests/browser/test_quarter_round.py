@@ -91,7 +91,7 @@ def test_secretary_submits_staff_return_secretary_answers_staff_accept(
     assert "已补充党课签到表扫描件" in review.inner_text(".review-detail")
     review.keyboard.press("3")
     review.keyboard.press("a")
-    review.wait_for_selector("text=已通过““三会一课”制度落实”")
+    review.wait_for_selector("text=已通过“‘三会一课’制度落实”")
     staff.close()
 
     scores = dict(Submission.objects.values_list("indicator__code", "reviewer_score").order_by())
