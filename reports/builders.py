@@ -194,12 +194,18 @@ def _units_for_ranking():
     return list(Unit.objects.filter(active=True).select_related("category"))
 
 
-def _plan_periods(period: Period):
-    return list(
-        Period.objects.filter(plan_id=period.plan_id)
-        .exclude(status=Period.Status.DRAFT)
-        .order_by("opens_on")
-    ) or [period]
+def _trend_point(period: Period, score) -> c.TrendPoint:
+    return c.TrendPoint(
+        period_label=str(period.get_kind_display()),
+        total=score.total if score.scored else None,
+        rate=score.rate if score.scored else None,
+    )
+
+
+def _trend_periods(period: Period) -> list[Period]:
+    """The trend's periods: finished ones only (the rule the web pages use), so a Q3
+    scorecard never plots the open Q4."""
+    return score_engine.trend_periods(period.plan)
 
 
 # --- the unit scorecard ---------------------------------------------------------------------
@@ -253,9 +259,8 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
         extra = Unit.objects.filter(pk__in=unit_ids, active=False).select_related("category")
         wanted += list(extra)
         units += list(extra)
-    plan_periods = _plan_periods(period)
-    if period.pk not in {p.pk for p in plan_periods}:
-        plan_periods.append(period)
+    trend_periods = _trend_periods(period)
+    plan_periods = trend_periods + [p for p in [period] if p not in trend_periods]
     scores = unit_scores(plan_periods, units)
     wanted_ids = [u.pk for u in wanted]
     rect = rectification_by_unit(period.plan_id, wanted_ids)
@@ -294,14 +299,7 @@ def build_scorecards(period: Period, unit_ids=None) -> dict[int, c.UnitScorecard
             grade=s.grade,
             by_standard=_parts(s.by_standard, Standard),
             by_goal=_parts(s.by_goal, Goal),
-            trend=[
-                c.TrendPoint(
-                    period_label=str(p.get_kind_display()),
-                    total=scores[(p.pk, unit.pk)].total if scores[(p.pk, unit.pk)].scored else None,
-                    rate=scores[(p.pk, unit.pk)].rate if scores[(p.pk, unit.pk)].scored else None,
-                )
-                for p in plan_periods
-            ],
+            trend=[_trend_point(p, scores[(p.pk, unit.pk)]) for p in trend_periods],
             items=own_items.get(unit.pk, []),
             rectification=rect.get(unit.pk, c.RectificationSummary()),
             satisfaction=figures.get(unit.pk),
@@ -337,7 +335,8 @@ def _item_line(sub: Submission) -> c.ItemLine:
 def build_bulletin(period: Period) -> c.Bulletin:
     period = Period.objects.select_related("plan").get(pk=period.pk)
     units = _units_for_ranking()
-    scores = unit_scores([period], units)
+    trend_periods = _trend_periods(period)
+    scores = unit_scores(trend_periods + [p for p in [period] if p not in trend_periods], units)
     rect = rectification_by_unit(period.plan_id)
     rows = []
     for unit in units:
@@ -352,6 +351,7 @@ def build_bulletin(period: Period) -> c.Bulletin:
                 by_standard=_parts(s.by_standard, Standard),
                 rectification=rect.get(unit.pk, c.RectificationSummary()),
                 vetoed=s.vetoed,
+                trend=[_trend_point(p, scores[(p.pk, unit.pk)]) for p in trend_periods],
             )
         )
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit.name))
@@ -380,6 +380,7 @@ def build_bulletin(period: Period) -> c.Bulletin:
         negative_list=negative,
         rectification_total=_sum_summaries(rect.values()),
         standards=[str(label) for label in Standard.labels],
+        trend_labels=[str(p.get_kind_display()) for p in trend_periods],
     )
 
 

@@ -158,6 +158,7 @@ class BulletinRow:
     by_standard: list[Part]
     rectification: RectificationSummary
     vetoed: bool = False
+    trend: list[TrendPoint] = field(default_factory=list)  # one per Bulletin.trend_labels
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class Bulletin:
     negative_list: list[NegativeLine]
     rectification_total: RectificationSummary
     standards: list[str] = field(default_factory=list)
+    trend_labels: list[str] = field(default_factory=list)  # the plan's finished periods
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """HTML → PDF through WeasyPrint: A4, a cover, running headers, "第 X 页 / 共 Y 页".
 
-Templates extend ``reports/pdf/base.html``, which sets the CJK font stack on the body AND
-in every @page margin box (margin boxes do not inherit the body font). WeasyPrint finds
-the fonts through fontconfig: install ``fonts-noto-cjk`` or ``fonts-wqy-microhei``, and
-``libharfbuzz-subset0`` for fast subsetting (see docs/reports.md).
+Templates extend ``reports/pdf/base.html``, which loads the shipped CJK font through
+``@font-face`` (units/fonts.py) and sets the font stack on the body AND in every @page
+margin box (margin boxes do not inherit the body font). No system font is needed;
+``libharfbuzz-subset0`` makes subsetting fast (see docs/reports.md).
 """
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FONT_STACK = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", sans-serif'
+from units import fonts
 
 
 def css_string(text: str) -> str:
@@ -32,7 +32,8 @@ def page_counter_content() -> str:
 
 def render_html(template: str, context: dict) -> str:
     context = {
-        "font_stack": FONT_STACK,
+        "font_face": fonts.font_face_css(),
+        "font_stack": fonts.FONT_STACK,
         "page_counter": page_counter_content(),
         "header_left": css_string(context.get("header_left", "")),
         "header_right": css_string(context.get("header_right", "")),

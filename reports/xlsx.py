@@ -103,6 +103,17 @@ def bulletin_xlsx(b: Bulletin) -> bytes:
         formats,
         [8, 10, 28, 14, 10, 14, *[11] * n, 12],
     )
+    # Finished periods only (assessment.selectors.scores.trend_periods), as on the web page.
+    labels = b.trend_labels
+    _sheet(
+        book,
+        _("得分率走势"),
+        title,
+        [_("单位"), *[_("%(period)s得分率（%%）") % {"period": label} for label in labels]],
+        [[r.unit.name, *[_num(t.rate) for t in r.trend]] for r in b.rows],
+        {2 + i: PERCENT for i in range(len(labels))},
+        [28, *[16] * len(labels)],
+    )
     _sheet(
         book,
         _("负面清单"),

@@ -7,5 +7,5 @@ class UnitsConfig(AppConfig):
     verbose_name = _("机关单位与党支部")
 
     def ready(self):
-        # audit registrations, the login signal, the OpenAPI extension
-        from . import auditlog_registry, auth, decorators, schema  # noqa: F401
+        # audit registrations, the login signal, the OpenAPI extension, the font check
+        from . import auditlog_registry, auth, checks, decorators, schema  # noqa: F401

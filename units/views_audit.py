@@ -30,6 +30,5 @@ def audit_log(request):
         text=data.get("text", "").strip(),
     )
     page = Paginator(audit.search(query), PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.rows = audit.describe(entry)
+    audit.describe_page(page.object_list)
     return render(request, "units/audit.html", {"form": form, "page": page})

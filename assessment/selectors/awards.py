@@ -4,7 +4,7 @@ three-year model-agency result."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
@@ -147,24 +147,38 @@ class CycleResult:
     rows: list
     candidates: list
     threshold: Decimal
+    # The annual period the result runs up to (the latest published one unless asked
+    # otherwise), None when no annual period is finished; final once it is the cycle's last.
+    as_of: Period | None = None
+    final: bool = False
+    choices: list = field(default_factory=list)  # the finished annual periods, by year
 
 
-def cycle_result(cycle) -> CycleResult:
-    """The three-year result: each unit's annual totals (closed or published annual periods
-    only), their mean and rank (ties share),
-    and the model-agency candidates — every year scored, never vetoed, mean at least the
-    良好 line of the cycle's last plan. At most six queries."""
+def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
+    """The three-year result up to ``as_of`` (default: the latest published annual period,
+    else the latest closed one): each unit's annual totals of the years so far, their mean
+    and rank (ties share), and the model-agency candidates — every year so far scored, never
+    vetoed, mean at least the 良好 line of the cycle's last plan. Before the cycle's last
+    annual exam the list is provisional (``final`` is False). At most six queries."""
     plans = list(AnnualPlan.objects.filter(cycle=cycle).order_by("year"))
-    annual = {
-        p.plan_id: p
-        for p in Period.objects.filter(plan__in=plans, kind=Period.Kind.ANNUAL).finished()
-    }
+    choices = sorted(
+        Period.objects.filter(plan__in=plans, kind=Period.Kind.ANNUAL)
+        .finished()
+        .select_related("plan"),
+        key=lambda p: p.plan.year,
+    )
+    if as_of is None or as_of not in choices:
+        published = [p for p in choices if p.status == Period.Status.PUBLISHED]
+        as_of = (published or choices or [None])[-1]
+    upto = as_of.plan.year if as_of else None
+    annual = {p.plan_id: p for p in choices if upto is not None and p.plan.year <= upto}
+    counted = [p for p in plans if upto is not None and p.year <= upto]
     data = rows_for(annual.values())
     rule = (GradingRule.objects.filter(plan=plans[-1]).first() if plans else None) or GradingRule(
         good_min=Decimal("80")
     )
     units = {}
-    for plan in plans:
+    for plan in counted:
         period = annual.get(plan.pk)
         rows = data[period.pk][1] if period else []
         for row in rows:
@@ -177,15 +191,15 @@ def cycle_result(cycle) -> CycleResult:
     result_rows = []
     for entry in units.values():
         years = [(p.year, *entry.years.get(p.year, (None, ""))) for p in plans]
-        totals = [t for _y, t, _g in years if t is not None]
+        totals = [entry.years.get(p.year, (None,))[0] for p in counted]
         entry.years = years
-        entry.mean = three_year_result([t for _y, t, _g in years], cycle.improvement_weight)
+        entry.mean = three_year_result(totals, cycle.improvement_weight)
         if entry.vetoed:
             entry.reason = _("存在一票否决事项")
-        elif len(totals) < len(plans) or len(plans) < 3:
-            entry.reason = _("三个年度尚未全部完成考核")
+        elif any(t is None for t in totals):
+            entry.reason = _("有年度未参加年度大考")
         elif entry.mean < rule.good_min:
-            entry.reason = _("三年平均分低于 %(line)s") % {"line": rounded(rule.good_min)}
+            entry.reason = _("平均分低于 %(line)s") % {"line": rounded(rule.good_min)}
         else:
             entry.candidate = True
         result_rows.append(entry)
@@ -199,4 +213,7 @@ def cycle_result(cycle) -> CycleResult:
         result_rows,
         [r for r in result_rows if r.candidate],
         rounded(rule.good_min),
+        as_of=as_of,
+        final=len(plans) >= 3 and len(counted) == len(plans),
+        choices=choices,
     )

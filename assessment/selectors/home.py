@@ -19,7 +19,6 @@ from . import scores
 from .submissions import branch_progress
 
 CENT = Decimal("0.01")
-QUARTER_KINDS = (Period.Kind.Q1, Period.Kind.Q2, Period.Kind.Q3, Period.Kind.Q4)
 
 
 def mean(values) -> Decimal | None:
@@ -36,14 +35,7 @@ def standard_percent(row, code) -> Decimal | None:
 
 def finished_quarters(plan) -> list:
     """The plan's closed or published quarters: an open quarter's scores are partial."""
-    return sorted(
-        Period.objects.filter(
-            plan=plan,
-            kind__in=QUARTER_KINDS,
-            status__in=[Period.Status.CLOSED, Period.Status.PUBLISHED],
-        ),
-        key=lambda p: p.kind,
-    )
+    return scores.trend_periods(plan, quarters_only=True)
 
 
 @dataclass(frozen=True)

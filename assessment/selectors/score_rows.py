@@ -514,9 +514,14 @@ class TrendPoint:
     status: str = ""  # the period's status: draft, open, closed, published
 
     @property
+    def status_label(self) -> str:
+        """The period's status as every page words it (未开放, 报送中, 已截止, 已发布)."""
+        return str(Period.Status(self.status).label) if self.status else ""
+
+    @property
     def in_progress(self) -> bool:
-        """Open or draft: its figures are partial and stay out of trend charts."""
-        return self.status in (Period.Status.DRAFT, Period.Status.OPEN)
+        """Not finished (open or draft): its figures are partial and stay out of trends."""
+        return self.status not in Period.FINISHED
 
 
 def unit_trend(plan, unit, *, branch=None) -> list[TrendPoint]:
@@ -550,6 +555,16 @@ def unit_trend(plan, unit, *, branch=None) -> list[TrendPoint]:
 
 def _period_key(period):
     return (period.plan_id, Period.CALENDAR.index(period.kind))
+
+
+def trend_periods(plan, *, quarters_only=False) -> list:
+    """The periods every trend plots — web, PDF and .xlsx alike: the plan's finished
+    (closed or published) periods in calendar order. An open or draft period's figures are
+    partial: plotted, a quarter still being reported collapses the line."""
+    periods = Period.objects.filter(plan=plan).finished()
+    if quarters_only:
+        periods = periods.quarters()
+    return sorted(periods, key=_period_key)
 
 
 # --- periods to show -------------------------------------------------------------------------

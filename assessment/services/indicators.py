@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from units.errors import ensure
 from units.models import UnitCategory
 from units.numbers import rounded
+from units.wording import quoted
 
 from ..models import AnnualPlan, Indicator, IndicatorSystem, Period, Phase
 from ..selectors.plans import FREQUENCIES_BY_PERIOD, may_edit_plan
@@ -204,7 +205,7 @@ def validate_system(system: IndicatorSystem, items=None) -> list[Fault]:
 
     kinds_in_periods = _frequencies_reachable(system.plan)
     for item in active:
-        label = f"{item.code} {item.name}"
+        label = quoted(f"{item.code} {item.name}")
         depth = _depth(item, by_pk)
         if item.kind == Indicator.Kind.DIMENSION:
             if item.parent_id is not None:
@@ -312,7 +313,7 @@ def _weight_faults(active) -> list[Fault]:
         if parent_id is None:
             where, code = _("一级维度"), ""
         else:
-            label = f"{parent.code} {parent.name}" if parent else "?"
+            label = quoted(f"{parent.code} {parent.name}") if parent else "?"
             where, code = _("“%(p)s”的下级指标") % {"p": label}, parent.code if parent else ""
         for category, total in checks:
             if total == HUNDRED:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Branch, Role
+from units.site import site_root
+from units.wording import quoted
 
 from ..models import Period, Reminder, Submission
 from ..selectors.plans import items_for
@@ -115,7 +117,7 @@ def send_deadline_reminders(today=None) -> int:
                 "deadline": period.deadline.strftime("%Y-%m-%d"),
                 "days": days,
                 "count": count,
-                "url": settings.SITE_URL + reverse("home"),
+                "url": site_root() + reverse("home"),
             }
             if _claim_and_send(
                 period=period,
@@ -141,7 +143,7 @@ def send_return_reminder(submission_id: int, version: int) -> bool:
     recipients = _emails_by_branch([submission.branch_id]).get(submission.branch_id)
     if not recipients:
         return False
-    url = settings.SITE_URL + reverse(
+    url = site_root() + reverse(
         "quarter_item",
         args=[submission.period_id, submission.branch_id, submission.indicator_id],
     )
@@ -152,7 +154,7 @@ def send_return_reminder(submission_id: int, version: int) -> bool:
     ) % {
         "branch": submission.branch.name,
         "period": submission.period,
-        "item": submission.indicator.name,
+        "item": quoted(submission.indicator.name),
         "reason": submission.reviewer_comment,
         "url": url,
     }

@@ -13,6 +13,7 @@ from units.decorators import recent_login_required
 from units.importing import ImportFileError
 from units.models import UnitCategory
 from units.selectors import can_manage
+from units.wording import quoted
 
 from ..forms_plans import (
     CopyForm,
@@ -161,7 +162,7 @@ def _save(request, system, form):
         return _item_form_page(request, system, form, item if item.pk else None)
     messages.success(
         request,
-        _("已保存“%(item)s”。右侧校验面板会提示同级权重是否合计 100%%。") % {"item": item},
+        _("已保存“%(item)s”。右侧校验面板会提示同级权重是否合计 100%%。") % {"item": quoted(item)},
     )
     return redirect(f"{_detail_url(system)}#item-{item.pk}")
 
@@ -201,7 +202,7 @@ def item_retire(request, pk):
             messages.success(
                 request,
                 _("“%(item)s”已淘汰，仍保留在本版本的历史中。请调整同级权重使其合计 100%%。")
-                % {"item": item},
+                % {"item": quoted(item)},
             )
             return redirect("system_detail", pk=item.system_id)
     return render(request, "assessment/plans/item_retire.html", {"item": item, "form": form})
@@ -217,7 +218,7 @@ def item_restore(request, pk):
     except (service.SystemLocked, service.InvalidEdit) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("“%(item)s”已恢复。") % {"item": item})
+        messages.success(request, _("“%(item)s”已恢复。") % {"item": quoted(item)})
     return redirect("system_detail", pk=item.system_id)
 
 

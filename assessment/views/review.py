@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from units.models import UnitCategory
 from units.selectors import can_manage, scope_of, units_visible_to
+from units.wording import quoted
 
 from ..forms.submissions import OverrideForm, QueueFilterForm, ReviewForm
 from ..models import Indicator, Period
@@ -180,7 +181,8 @@ def act(request, pk):
             )
             messages.success(
                 request,
-                _("已退回“%(item)s”，支部书记会收到提醒。") % {"item": submission.indicator.name},
+                _("已退回“%(item)s”，支部书记会收到提醒。")
+                % {"item": quoted(submission.indicator.name)},
             )
         else:
             service.accept(
@@ -194,7 +196,7 @@ def act(request, pk):
             messages.success(
                 request,
                 _("已通过“%(item)s”，得分 %(score)s。")
-                % {"item": submission.indicator.name, "score": submission.reviewer_score},
+                % {"item": quoted(submission.indicator.name), "score": submission.reviewer_score},
             )
     except VersionConflict as exc:
         current = exc.current

@@ -15,10 +15,24 @@ from ..models import Standard
 
 RED = "#b71c1c"
 PALETTE = ["#b71c1c", "#1c4f8a", "#8a4b00", "#1d6b3f", "#6b3fa0", "#4b5563", "#c2185b"]
+# Text colours at WCAG AA (4.5:1) or better on white: ECharts' defaults are paler (the
+# radar's names #bbb, 1.9:1).
+INK = "#1f2933"  # 15.9:1
+MUTED = "#4b5563"  # 7.6:1
+AXIS_TEXT = {"color": MUTED, "fontSize": 12}
+VALUE_LABEL = {"show": True, "color": INK, "fontSize": 12}
 
 
 def _f(value):
     return None if value is None else float(value)
+
+
+def _axis(axis):
+    return {
+        **axis,
+        "axisLabel": {**AXIS_TEXT, **axis.get("axisLabel", {})},
+        "nameTextStyle": AXIS_TEXT,
+    }
 
 
 def _base(**extra):
@@ -27,8 +41,14 @@ def _base(**extra):
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 48, "right": 16, "top": 36, "bottom": 56},
         "animationDuration": 300,
+        "legend": {"textStyle": {"color": INK}},
     }
+    if "legend" in extra:
+        extra["legend"] = {**option["legend"], **extra["legend"]}
     option.update(extra)
+    for key in ("xAxis", "yAxis"):
+        if key in option:
+            option[key] = _axis(option[key])
     return option
 
 
@@ -70,7 +90,13 @@ def distribution_chart(buckets):
         xAxis={"type": "category", "data": [label for label, _n in buckets], "name": _("得分率")},
         yAxis={"type": "value", "name": _("单位数"), "minInterval": 1},
         series=[
-            {"name": _("单位数"), "type": "bar", "color": RED, "data": [n for _l, n in buckets]}
+            {
+                "name": _("单位数"),
+                "type": "bar",
+                "color": RED,
+                "label": {**VALUE_LABEL, "position": "top"},
+                "data": [n for _l, n in buckets],
+            }
         ],
     )
 
@@ -79,11 +105,17 @@ def ranking_chart(rows, limit=20):
     top = list(rows)[:limit][::-1]
     return _base(
         tooltip={"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        grid={"left": 96, "right": 24, "top": 16, "bottom": 24},
+        grid={"left": 96, "right": 56, "top": 16, "bottom": 24},
         xAxis={"type": "value"},
         yAxis={"type": "category", "data": [r.unit_short_name or r.name for r in top]},
         series=[
-            {"name": _("总分"), "type": "bar", "color": RED, "data": [_f(r.total) for r in top]}
+            {
+                "name": _("总分"),
+                "type": "bar",
+                "color": RED,
+                "label": {**VALUE_LABEL, "position": "right"},
+                "data": [_f(r.total) for r in top],
+            }
         ],
     )
 
@@ -106,8 +138,12 @@ def radar_chart(series):
         "color": PALETTE,
         "animationDuration": 300,
         "tooltip": {},
-        "legend": {"bottom": 0},
-        "radar": {"indicator": radar_indicators(), "radius": "62%"},
+        "legend": {"bottom": 0, "textStyle": {"color": INK}},
+        "radar": {
+            "indicator": radar_indicators(),
+            "radius": "62%",
+            "axisName": {"color": INK, "fontSize": 13},
+        },
         "series": [
             {
                 "type": "radar",
@@ -151,7 +187,12 @@ def bar_compare_chart(labels, series):
         xAxis={"type": "category", "data": labels, "axisLabel": {"interval": 0}},
         yAxis={"type": "value", "max": 100, "name": "%"},
         series=[
-            {"name": name, "type": "bar", "data": [_f(v) for v in values]}
+            {
+                "name": name,
+                "type": "bar",
+                "label": {**VALUE_LABEL, "position": "top"},
+                "data": [_f(v) for v in values],
+            }
             for name, values in series
         ],
     )

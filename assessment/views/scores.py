@@ -355,7 +355,9 @@ def cycle_page(request, cycle_pk=None):
             return render(request, "assessment/scores/no_period.html", {})
         return redirect("score_cycle", cycle_pk=cycles[0].pk)
     cycle = get_object_or_404(Cycle, pk=cycle_pk)
-    result = selectors.cycle_result(cycle)
+    as_of_pk = _int(request.GET.get("as_of"))
+    as_of = Period.objects.filter(pk=as_of_pk).select_related("plan").first() if as_of_pk else None
+    result = selectors.cycle_result(cycle, as_of=as_of)
     red_flags = [
         (plan, selectors.red_flag_candidates(plan))
         for plan in AnnualPlan.objects.filter(cycle=cycle).order_by("year")
@@ -421,7 +423,7 @@ def _staff_dashboard(request, period, scope):
     )
     progress_period = period
     progress = selectors.completeness(progress_period, unit_ids=unit_ids)
-    quarters = _quarters(plan)
+    quarters = selectors.trend_periods(plan, quarters_only=True)
     by_period = selectors.unit_totals(quarters, unit_ids=unit_ids)
     labels, lines = charts.category_trends(quarters, by_period)
     totals = {(pk, t.unit_id): t.total for pk, figures in by_period.items() for t in figures}

@@ -20,7 +20,9 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public address for links and QR codes; empty: the address each request came in on
+# (units/site.py).
+SITE_URL = env("SITE_URL", default="")
 # How many reverse proxies stand in front of gunicorn (1 behind one TLS proxy): the client's
 # address is then read from X-Forwarded-For. 0 trusts no header.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -20,6 +20,7 @@ from units.export_safety import neutralise_row
 from units.importing import ImportFileError
 from units.models import UnitCategory
 from units.selectors import can_manage, units_visible_to
+from units.site import is_loopback, site_root, site_root_source
 from units.workflow import TransitionNotAllowed
 
 from .. import selectors
@@ -473,8 +474,18 @@ def publication_withdraw(request, pk):
 def poster_list(request):
     _require_access(request.user)
     units = units_visible_to(request.user).filter(active=True).select_related("category")
-    rows = [(u, posters.form_url(u)) for u in units]
-    return render(request, "feedback/posters.html", {"rows": rows})
+    root = site_root(request)
+    rows = [(u, posters.form_url(u, root)) for u in units]
+    return render(
+        request,
+        "feedback/posters.html",
+        {
+            "rows": rows,
+            "site_root": root,
+            "site_root_source": site_root_source(request),
+            "loopback": is_loopback(root),
+        },
+    )
 
 
 @login_required
@@ -483,10 +494,11 @@ def poster(request, slug, kind):
     if kind not in ("png", "pdf"):
         raise Http404
     unit = get_object_or_404(units_visible_to(request.user).filter(active=True), slug=slug)
+    root = site_root(request)
     if kind == "png":
-        response = HttpResponse(posters.poster_png(unit), content_type="image/png")
+        response = HttpResponse(posters.poster_png(unit, root), content_type="image/png")
     else:
-        response = HttpResponse(posters.poster_pdf([unit]), content_type="application/pdf")
+        response = HttpResponse(posters.poster_pdf([unit], root), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="poster-{unit.slug}.{kind}"'
     return response
 
@@ -495,6 +507,7 @@ def poster(request, slug, kind):
 def posters_all(request):
     _require_access(request.user)
     units = list(units_visible_to(request.user).filter(active=True).select_related("category"))
-    response = HttpResponse(posters.posters_zip(units), content_type="application/zip")
+    content = posters.posters_zip(units, site_root(request))
+    response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="posters.zip"'
     return response

@@ -169,6 +169,7 @@
     li.textContent = text;
     if (bad) li.className = "text-danger";
     list.appendChild(li);
+    return li;
   }
 
   function addChoice(file) {
@@ -197,8 +198,10 @@
     body.append("csrfmiddlewaretoken", form.elements.namedItem("csrfmiddlewaretoken").value);
     body.append("version", versionInput.value);
     Array.prototype.forEach.call(files, function (f) { body.append("files", f); });
-    note("正在上传 " + files.length + " 个文件…");
+    // The progress line goes once the server has answered, whatever the answer.
+    var pending = note("正在上传 " + files.length + " 个文件…");
     post(form.dataset.uploadUrl, body).then(function (res) {
+      pending.remove();
       if (isLoginResponse(res)) { loginNeeded(); return; }
       return res.json().then(function (data) {
         if (data.version) versionInput.value = data.version;
@@ -207,7 +210,7 @@
         if (res.status === 409 || res.status === 423) note(data.message, true);
         if (fileInput) fileInput.value = "";
       });
-    }).catch(function () { note("网络中断，上传失败，请重试。", true); });
+    }).catch(function () { pending.remove(); note("网络中断，上传失败，请重试。", true); });
   }
 
   if (zone) {

@@ -203,3 +203,25 @@ def test_submit_bar_leaves_once_everything_is_submitted(
     body = client.get(f"/quarter/{period.pk}/{world['a1'].pk}/").content.decode()
     assert "submit-bar" not in body
     assert "项草稿或退回待改" not in body
+
+
+def test_an_item_name_with_quotes_nests_them_in_the_message(client, committee, submitted):
+    """“已通过‘第一议题’制度落实”, not “已通过““第一议题”制度落实”” (issue 18 §12)."""
+    first = submitted["graded"]
+    first.indicator.name = "“第一议题”制度落实"
+    first.indicator.save()
+    client.force_login(committee)
+    response = client.post(
+        f"/review/{first.pk}/act/",
+        {"action": "accept", "grade": "A", "version": first.version},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("已通过“‘第一议题’制度落实”，得分 ")
+
+
+def test_quoted_turns_inner_double_quotes_single():
+    from units.wording import quoted
+
+    assert quoted("“第一议题”制度落实") == "‘第一议题’制度落实"
+    assert quoted("三会一课") == "三会一课"

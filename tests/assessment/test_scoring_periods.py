@@ -296,3 +296,58 @@ def test_cycle_result_excludes_vetoed_units_and_needs_three_years(committee):
     assert rows["省己厅"].candidate is False and rows["省己厅"].vetoed is True
     assert rows["省戊厅"].mean == D("90") and rows["省戊厅"].rank == 2
     assert [r.unit_name for r in result.candidates] == ["省戊厅"]
+
+
+def test_cycle_result_runs_up_to_the_latest_published_annual_exam(committee):
+    """Before the cycle's last annual exam the candidate list is provisional: it counts the
+    years whose annual exam is published (issue 18: the list was empty until year three)."""
+    import datetime as dt
+
+    from tests.factories import CycleFactory
+
+    cycle = CycleFactory(start_year=2030)
+    unit_ok = UnitFactory(name="省戊厅", short_name="戊厅")
+    unit_low = UnitFactory(name="省己厅", short_name="己厅")
+    annuals = []
+    for offset in range(3):
+        plan = AnnualPlanFactory(
+            year=2030 + offset,
+            cycle=cycle,
+            weight_quarterly=D("1"),
+            weight_exam=D("0"),
+            weight_satisfaction=D("0"),
+        )
+        system = IndicatorSystemFactory(plan=plan)
+        dim = make_item(
+            system, None, "D", K.DIMENSION, max_score=100, weight=100, standard=Standard.BELIEF
+        )
+        item = make_item(system, dim, "U", K.GRADED, max_score=10, weight=100, level=L.UNIT)
+        q1 = PeriodFactory(plan=plan, kind="q1", system=system)
+        annuals.append(
+            PeriodFactory(
+                plan=plan,
+                kind="annual",
+                system=system,
+                opens_on=dt.date(plan.year, 11, 1),
+                deadline=dt.date(plan.year, 12, 20),
+            )
+        )
+        accept(q1, item, unit_ok, score=9)
+        accept(q1, item, unit_low, score=7)
+        status = {0: "published", 1: "published", 2: "open"}[offset]
+        plan.periods.update(status=status)
+        engine.recompute_plan(plan)
+    result = selectors.cycle_result(cycle)
+    assert result.as_of == annuals[1] and result.final is False
+    assert result.choices == annuals[:2]
+    rows = {r.unit_name: r for r in result.rows}
+    ok_years = [(2030, D("90.00"), "优秀"), (2031, D("90.00"), "优秀"), (2032, None, "")]
+    assert rows["省戊厅"].years == ok_years
+    assert rows["省戊厅"].mean == D("90.00") and rows["省戊厅"].candidate is True
+    assert rows["省己厅"].mean == D("70.00") and rows["省己厅"].reason == "平均分低于 80.00"
+    assert [r.unit_name for r in result.candidates] == ["省戊厅"]
+    # asked for the earlier exam, the result stops there
+    earlier = selectors.cycle_result(cycle, as_of=annuals[0])
+    assert earlier.as_of == annuals[0]
+    means = {r.unit_name: r.mean for r in earlier.rows}
+    assert means == {"省戊厅": D("90.00"), "省己厅": D("70.00")}

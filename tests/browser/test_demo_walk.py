@@ -41,9 +41,6 @@ SKIPPED = re.compile(r"^/(accounts/logout|admin)/")
 # Swagger UI draws its own markup (no lang, its badges' contrast): checked for everything
 # but axe.
 NOT_OURS_FOR_AXE = {"/api/docs/"}
-# The audit log still shows raw values (False, running → done): its labels are issue 18
-# point 8, done with the reports; remove this line when that lands.
-AWAITING_AUDIT_LABELS = {"/audit/"}
 
 
 @pytest.fixture
@@ -86,7 +83,7 @@ def _problems(page, path, *, axe):
         found.append(f"status {response.status}")
     text = page.inner_text("body")
     raw = {m.group(0) for m in RAW.finditer(text)}
-    if raw and path not in AWAITING_AUDIT_LABELS:
+    if raw:
         found.append(f"raw values {sorted(raw)}")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -41,6 +41,7 @@ def test_secretary_submits_staff_return_secretary_answers_staff_accept(
     assert "第 2 / 3 项" in page.inner_text(".breadcrumb")
     page.set_input_files("#id_files", str(attachment))  # uploads and ticks at once
     page.wait_for_selector("text=已上传并勾选：理论学习记录.pdf")
+    assert "正在上传" not in page.inner_text("#upload-status")  # gone once it succeeded
     page.click("button[name=save_next]")
     assert "第 3 / 3 项" in page.inner_text(".breadcrumb")
     assert page.input_value("#id_narrative") == "按月召开支委会，按季度讲党课。"
@@ -90,7 +91,7 @@ def test_secretary_submits_staff_return_secretary_answers_staff_accept(
     assert "已补充党课签到表扫描件" in review.inner_text(".review-detail")
     review.keyboard.press("3")
     review.keyboard.press("a")
-    review.wait_for_selector("text=已通过““三会一课”制度落实”")
+    review.wait_for_selector("text=已通过“‘三会一课’制度落实”")
     staff.close()
 
     scores = dict(Submission.objects.values_list("indicator__code", "reviewer_score").order_by())

@@ -10,6 +10,7 @@ A1 scores 9 on every item (6 × 90 = 540), A2 scores 8 (480): unit A = mean of i
 """
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 from decimal import Decimal
@@ -206,3 +207,32 @@ def pdf_fonts(content: bytes, tmp_path) -> str:
     return subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout
+
+
+def embedded_fonts(content: bytes) -> dict[str, bool]:
+    """Base font name (subset tag dropped) -> whether its font file is embedded, for every
+    font of every page and of the images drawn on it (charts are SVG forms)."""
+    from pypdf import PdfReader
+
+    found, seen = {}, set()
+
+    def walk(resources):
+        if resources is None or id(resources) in seen:
+            return
+        seen.add(id(resources))
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            for part in [font, *(d.get_object() for d in font.get("/DescendantFonts", []))]:
+                descriptor = part.get("/FontDescriptor")
+                if descriptor is None:
+                    continue
+                name = str(part["/BaseFont"]).lstrip("/").split("+")[-1]
+                files = {"/FontFile", "/FontFile2", "/FontFile3"}
+                found[name] = bool(files & set(descriptor.get_object()))
+        for xobject in (resources.get("/XObject") or {}).values():
+            walk(xobject.get_object().get("/Resources"))
+
+    for page in PdfReader(io.BytesIO(content)).pages:
+        walk(page.get("/Resources"))
+    return found

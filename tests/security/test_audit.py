@@ -103,7 +103,7 @@ def test_committee_searches_the_log_by_model_and_actor(client, committee, leader
         assert response.status_code == 200
         page = response.context["page"]
         assert [e.object_pk for e in page.object_list] == [str(period.pk)]
-        assert "closed" in response.content.decode()
+        assert "未开放 → 已截止" in response.content.decode()
 
 
 def test_audit_search_by_object_and_date(client, committee, db):
@@ -188,3 +188,47 @@ def test_audit_page_query_count_does_not_grow_with_entries(client, committee, db
     with CaptureQueriesContext(connection) as many:
         assert client.get("/audit/").status_code == 200
     assert len(many) <= len(few)  # the first request also fills the content-type cache
+
+
+def test_the_log_speaks_the_readers_language(client, committee, db):
+    """Choices by their labels, booleans 是/否, related objects by name, local time without
+    microseconds (issue 18 §8)."""
+    from reports.models import ReportJob
+    from tests.factories import UnitFactory
+
+    period = PeriodFactory(kind=Period.Kind.Q3)
+    committee.full_name = "王敏"
+    committee.save()
+    job = ReportJob.objects.create(kind=ReportJob.Kind.BULLETIN, period=period, scope="all")
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING)
+    job.refresh_from_db()
+    job.status = ReportJob.Status.DONE
+    job.save()
+    from assessment.models import ScoreSnapshot
+
+    ScoreSnapshot.objects.create(period=period, revision=1, data={}, created_by=committee)
+    unit = UnitFactory(active=True)
+    unit.active = False
+    unit.save()
+    client.force_login(committee)
+    html = client.get("/audit/").content.decode()
+    running, done = ReportJob.Status.RUNNING.label, ReportJob.Status.DONE.label
+    assert f"{running} → {done}" in html
+    assert f"— → {period.plan.year} 第三季度" in html  # 考核节点, not its id
+    assert "— → 王敏" in html  # 操作人, not the user's id
+    assert "是 → 否" in html
+    for raw in ("running", "False", "True", f"考核节点</dt><dd>— → {period.pk}</dd>"):
+        assert raw not in html
+
+
+def test_logged_times_are_local_without_microseconds(db):
+    from assessment.models import ScoreSnapshot
+    from units import audit
+
+    entry = LogEntry(
+        content_type=ContentType.objects.get_for_model(ScoreSnapshot),
+        object_pk="1",
+        action=LogEntry.Action.CREATE,
+        changes={"created_at": ["None", "2026-09-30 16:05:09.123456"], "revision": ["None", "1"]},
+    )
+    assert audit.describe(entry) == [("时间", "—", "2026-10-01 00:05:09"), ("版次", "—", "1")]

@@ -56,6 +56,14 @@ def test_demo_publishes_results_most_units_can_show_and_scores_earlier_years(db)
     scored_years = {year for row in result.rows for year, total, _g in row.years if total}
     assert scored_years == {2024, 2025}  # the 2026 annual exam is still ahead
     assert len(result.rows) == 8
+    # the candidate list runs up to the published 2025 annual exam and names a unit
+    assert (result.as_of.plan.year, result.as_of.kind, result.as_of.status) == (
+        2025,
+        "annual",
+        "published",
+    )
+    assert result.final is False
+    assert [r.unit_name for r in result.candidates] == ["省财政厅"]
 
 
 def test_the_demo_shows_each_signal_of_formalism(db):
