@@ -91,3 +91,11 @@ def rate(part: int, whole: int, *, empty=HUNDRED) -> Decimal:
     if not whole:
         return empty
     return rounded(Decimal(part) * HUNDRED / whole, TENTH)
+
+
+# Working days a unit has to rectify a problem, by severity: the graver, the sooner.
+PROBLEM_WORKING_DAYS = {"general": 30, "serious": 20, "grave": 10}
+
+
+def problem_working_days(severity: str) -> int:
+    return PROBLEM_WORKING_DAYS.get(severity, PROBLEM_WORKING_DAYS["general"])

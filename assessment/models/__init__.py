@@ -29,8 +29,13 @@ from .plans import (
     Standard,
 )
 from .rectification import (
+    ANSWERABLE_PROBLEM_STATES,
+    PROBLEM_TRANSITIONS,
     RECTIFICATION_TRANSITIONS,
+    Measure,
     NegativeListEntry,
+    Problem,
+    ProblemEvent,
     Rectification,
     RectificationEvent,
 )
@@ -50,6 +55,8 @@ from .submissions import (
 )
 
 __all__ = [
+    "ANSWERABLE_PROBLEM_STATES",
+    "PROBLEM_TRANSITIONS",
     "PERIOD_TRANSITIONS",
     "RECTIFICATION_TRANSITIONS",
     "ROUND_TRANSITIONS",
@@ -77,6 +84,9 @@ __all__ = [
     "PeriodScore",
     "PeriodTransition",
     "Phase",
+    "Measure",
+    "Problem",
+    "ProblemEvent",
     "Rectification",
     "RectificationEvent",
     "Reminder",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from units.numbers import rounded
 
-from ..models import AnnualPlan, Cycle, GradingRule, Period, Rectification, Submission, Tier
+from ..models import AnnualPlan, Cycle, GradingRule, Period, Problem, Submission, Tier
 from ..scoring.rules import competition_ranks, three_year_result
 from .score_rows import ZERO, ScoreRow, _period_key, rows_for
 
@@ -49,8 +49,8 @@ def red_flag_candidates(plan) -> list[RedFlag]:
         ).values_list("branch_id", flat=True)
     )
     open_notices = set(
-        Rectification.objects.filter(plan=plan, branch__isnull=False)
-        .exclude(status=Rectification.Status.VERIFIED)
+        Problem.objects.filter(found_on__year=plan.year, branch__isnull=False)
+        .exclude(status__in=[Problem.Status.VERIFIED, Problem.Status.WITHDRAWN])
         .values_list("branch_id", flat=True)
     )
     out = [

@@ -1,54 +1,290 @@
-"""Rectification notices and the negative list, as each user may see them."""
+"""The problem ledger, notices and the negative list, as each user may see them, and the
+ledger's figures (整改问题、整改措施、整改率), set-based at a constant number of queries."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from units.selectors import scope_of, units_visible_to
+from units.selectors import Scope, scope_of, units_visible_to
 
-from ..models import NegativeListEntry, Rectification
+from ..models import (
+    ANSWERABLE_PROBLEM_STATES,
+    Measure,
+    NegativeListEntry,
+    Problem,
+    Rectification,
+    Standard,
+)
+from ..rules import rate as percentage
+
+P = Problem.Status
+
+
+def _scope(actor) -> Scope:
+    return actor if isinstance(actor, Scope) else scope_of(actor)
 
 
 def rectifications_visible_to(user) -> QuerySet:
     """Committee and leaders see all; a unit administrator the unit's notices; a secretary
     the notices addressed to the own branch."""
-    scope = scope_of(user)
+    scope = _scope(user)
     notices = Rectification.objects.select_related("unit", "branch", "plan")
     if scope.sees_everything:
         return notices
     return notices.filter(Q(unit_id__in=scope.unit_ids) | Q(branch_id__in=scope.branch_ids))
 
 
+def problems_visible_to(user) -> QuerySet:
+    """The ledger as the user may read it: everything for committee and leaders, a unit's
+    own problems for its administrator, a branch's for its secretary."""
+    scope = _scope(user)
+    problems = Problem.objects.all()
+    if scope.sees_everything:
+        return problems
+    return problems.filter(Q(unit_id__in=scope.unit_ids) | Q(branch_id__in=scope.branch_ids))
+
+
+# --- who may do what (every ledger service asks here) ------------------------------------
+
+
+def may_raise_problem(user, unit_id, source) -> bool:
+    """The committee raises any problem; a unit records what it found itself (自查)."""
+    scope = _scope(user)
+    if scope.acts_as_committee:
+        return True
+    return source == Problem.Source.SELF_FOUND and scope.handles_unit(unit_id)
+
+
+def may_answer_problem(user, problem) -> bool:
+    """Only the problem's own unit answers, and only while an answer is owed; a citizen
+    case is answered on the case itself."""
+    return (
+        problem.case_id is None
+        and problem.status in ANSWERABLE_PROBLEM_STATES
+        and problem.unit_id in _scope(user).unit_ids
+        and _scope(user).handles_unit(problem.unit_id)
+    )
+
+
+def may_decide_problem(user, problem) -> bool:
+    """Verify, send back or reopen: the committee, never through a narrowed token."""
+    return problem.case_id is None and _scope(user).acts_as_committee
+
+
+def may_add_measure(user, unit_id) -> bool:
+    return _scope(user).handles_unit(unit_id)
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
 def overdue_q(today=None) -> Q:
     today = today or timezone.localdate()
-    return Q(deadline__lt=today) & ~Q(status=Rectification.Status.VERIFIED)
+    return Q(deadline__lt=today) & ~Q(status__in=[P.VERIFIED, P.WITHDRAWN])
 
 
-def rate(notices: QuerySet, today=None) -> dict:
-    """Rectification rate (verified ÷ issued) and overdue count, in one query."""
-    figures = notices.aggregate(
-        issued=Count("pk"),
-        verified=Count("pk", filter=Q(status=Rectification.Status.VERIFIED)),
-        overdue=Count("pk", filter=overdue_q(today)),
+def _due_q(until) -> Q:
+    """Due: the deadline has come by `until`, or it is verified already (a problem closed
+    early counts as done, not as not-yet-due)."""
+    return Q(deadline__lte=until) | Q(status=P.VERIFIED)
+
+
+def _counts(until, today):
+    return {
+        "found": Count("pk", distinct=True),
+        "answered": Count("pk", filter=Q(status=P.ANSWERED), distinct=True),
+        "sent_back": Count("pk", filter=Q(status=P.SENT_BACK), distinct=True),
+        "verified": Count("pk", filter=Q(status=P.VERIFIED), distinct=True),
+        "due": Count("pk", filter=_due_q(until), distinct=True),
+        "overdue": Count("pk", filter=overdue_q(today), distinct=True),
+        "reopened": Count("pk", filter=Q(status=P.REOPENED), distinct=True),
+    }
+
+
+@dataclass
+class LedgerFigures:
+    found: int = 0
+    measures: int = 0
+    answered: int = 0
+    sent_back: int = 0
+    verified: int = 0
+    due: int = 0
+    overdue: int = 0
+    reopened: int = 0
+    label: str = ""
+    key: object = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        """整改率: verified ÷ due, None while nothing is due."""
+        return percentage(self.verified, self.due, empty=None)
+
+    @property
+    def open(self) -> int:
+        return self.found - self.verified
+
+    # The names the dashboards and older reports use.
+    @property
+    def issued(self) -> int:
+        return self.found
+
+    @property
+    def line(self) -> str:
+        """The Changchun line: 整改问题 N 个，整改措施 M 条，整改率 X%."""
+        return _("整改问题 %(found)s 个，整改措施 %(measures)s 条，整改率 %(rate)s%%") % {
+            "found": self.found,
+            "measures": self.measures,
+            "rate": "—" if self.rate is None else self.rate,
+        }
+
+
+@dataclass
+class LedgerReport:
+    """Every figure of the ledger for a set of problems and a date range."""
+
+    total: LedgerFigures
+    by_source: list = field(default_factory=list)
+    by_standard: list = field(default_factory=list)
+    by_unit: list = field(default_factory=list)
+    by_group: list = field(default_factory=list)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def in_range(problems: QuerySet, date_from=None, date_to=None) -> QuerySet:
+    """Problems found in the range (either end open)."""
+    if date_from:
+        problems = problems.filter(found_on__gte=date_from)
+    if date_to:
+        problems = problems.filter(found_on__lte=date_to)
+    return problems.exclude(status=P.WITHDRAWN)
+
+
+def _figures(row, label="", key=None, measures=0) -> LedgerFigures:
+    return LedgerFigures(
+        found=row["found"],
+        measures=measures,
+        answered=row["answered"],
+        sent_back=row["sent_back"],
+        verified=row["verified"],
+        due=row["due"],
+        overdue=row["overdue"],
+        reopened=row["reopened"],
+        label=label,
+        key=key,
     )
-    figures["rate"] = (
-        round(100 * figures["verified"] / figures["issued"], 1) if figures["issued"] else None
+
+
+def _measure_counts(problems: QuerySet, key: str | None) -> dict:
+    """Measures serving the problems, grouped by the problems' `key` (a measure serving
+    problems of two groups counts in each)."""
+    if key is None:
+        served = Measure.objects.filter(Exists(problems.filter(measures=OuterRef("pk"))))
+        return {None: served.count()}
+    rows = (
+        Measure.objects.filter(problems__in=problems.values("pk"))
+        .values(k=F(f"problems__{key}"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
     )
-    return figures
+    return {row["k"]: row["n"] for row in rows}
 
 
-def rate_by_unit(notices: QuerySet, today=None) -> list:
-    rows = list(
-        notices.values("unit", "unit__name")
-        .annotate(
-            issued=Count("pk"),
-            verified=Count("pk", filter=Q(status=Rectification.Status.VERIFIED)),
-            overdue=Count("pk", filter=overdue_q(today)),
+def figures(problems: QuerySet, date_from=None, date_to=None, today=None) -> LedgerFigures:
+    """The totals of a set of problems found in the range: two queries."""
+    today = today or timezone.localdate()
+    until = min(today, date_to) if date_to else today
+    problems = in_range(problems, date_from, date_to)
+    row = problems.aggregate(**_counts(until, today))
+    return _figures(row, measures=_measure_counts(problems, None)[None])
+
+
+def _grouped(problems, key, label_key, until, today):
+    rows = (
+        problems.values(k=F(key), label=F(label_key) if label_key else F(key))
+        .annotate(**_counts(until, today))
+        .order_by("label")
+    )
+    measures = _measure_counts(problems, key)
+    return [_figures(r, r["label"], r["k"], measures.get(r["k"], 0)) for r in rows]
+
+
+def ledger_report(
+    problems: QuerySet, date_from=None, date_to=None, today=None, *, by_groups=True
+) -> LedgerReport:
+    """Totals and figures by unit; with `by_groups` also by source, by standard (六实,
+    through the related indicators) and by coordination group. At most ten queries,
+    whatever the number of problems."""
+    today = today or timezone.localdate()
+    until = min(today, date_to) if date_to else today
+    problems = in_range(problems, date_from, date_to)
+    report = LedgerReport(
+        total=_figures(
+            problems.aggregate(**_counts(until, today)),
+            measures=_measure_counts(problems, None)[None],
+        ),
+        by_unit=_grouped(problems, "unit_id", "unit__name", until, today),
+        date_from=date_from,
+        date_to=date_to,
+    )
+    if not by_groups:
+        return report
+    sources = list(Problem.Source.values)
+    labels = dict(Problem.Source.choices)
+    report.by_source = sorted(
+        _grouped(problems, "source", None, until, today), key=lambda r: sources.index(r.key)
+    )
+    for row in report.by_source:
+        row.label = str(labels[row.key])
+    standards = dict(Standard.choices)
+    order = list(standards)
+    report.by_standard = sorted(
+        _grouped(problems, "indicators__standard", None, until, today),
+        key=lambda r: order.index(r.key) if r.key in standards else len(order),
+    )
+    for row in report.by_standard:
+        row.label = str(standards.get(row.key) or _("未关联指标"))
+    report.by_group = _grouped(problems, "unit__group_id", "unit__group__name", until, today)
+    for row in report.by_group:
+        row.label = row.label or _("未分协作组")
+    return report
+
+
+def rate(problems: QuerySet, today=None) -> LedgerFigures:
+    """The headline figures of the problems (dashboards, home pages)."""
+    return figures(problems, today=today)
+
+
+def year_figures(problems: QuerySet, year: int, today=None) -> LedgerFigures:
+    """The figures of the problems found in a calendar year (a plan's year)."""
+    return figures(problems, datetime.date(year, 1, 1), datetime.date(year, 12, 31), today)
+
+
+def filter_problems(problems: QuerySet, *, source="", standard="", status="", unit=None, q=""):
+    """The ledger page's and the API's filters."""
+    if source in Problem.Source.values:
+        problems = problems.filter(source=source)
+    if standard in Standard.values:
+        problems = problems.filter(
+            Exists(
+                Problem.indicators.through.objects.filter(
+                    problem_id=OuterRef("pk"), indicator__standard=standard
+                )
+            )
         )
-        .order_by("unit__name")
-    )
-    for row in rows:
-        row["rate"] = round(100 * row["verified"] / row["issued"], 1) if row["issued"] else None
-    return rows
+    if status == "overdue":
+        problems = problems.filter(overdue_q())
+    elif status in Problem.Status.values:
+        problems = problems.filter(status=status)
+    if unit:
+        problems = problems.filter(unit_id=unit)
+    if q:
+        problems = problems.filter(description__icontains=q)
+    return problems
 
 
 def negative_list_visible_to(user) -> QuerySet:
