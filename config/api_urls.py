@@ -24,6 +24,7 @@ router.register("evidence", assessment_api.EvidenceViewSet, basename="evidence")
 router.register("submissions", assessment_api.SubmissionViewSet, basename="submission")
 router.register("reviews", assessment_api.ReviewViewSet, basename="review")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
+router.register("problems", assessment_api.ProblemViewSet, basename="problem")
 router.register("scores", assessment_api.ScoreViewSet, basename="score")
 # feedback
 router.register("public-ratings", feedback_api.PublicRatingViewSet, basename="public-rating")

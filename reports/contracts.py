@@ -93,10 +93,10 @@ class RectificationSummary:
     @property
     def line(self) -> str:
         """The Changchun line: 整改问题 N 个，整改措施 M 条，整改率 X%."""
-        return _("整改问题 %(found)s 个，整改措施 %(measures)s 条，整改率 %(rate)s%%") % {
+        return _("整改问题 %(found)s 个，整改措施 %(measures)s 条，整改率 %(rate)s") % {
             "found": self.issued,
             "measures": self.measures,
-            "rate": "—" if self.rate is None else self.rate,
+            "rate": "—" if self.rate is None else f"{self.rate}%",
         }
 
 

@@ -98,16 +98,8 @@ def import_problems(uploaded_file, *, user) -> ImportOutcome:
     names = {str(r.get("单位") or "").strip() for r in rows}
     units = {u.name: u for u in Unit.objects.filter(name__in=names)}
     units.update({u.short_name: u for u in Unit.objects.filter(short_name__in=names)})
-    branches = {
-        (b.unit_id, b.name): b
-        for b in Branch.objects.filter(unit__in=set(units.values()))
-    }
-    codes = {
-        code.strip()
-        for r in rows
-        for code in str(r.get("相关指标编码") or "").replace("，", ",").replace("、", ",").split(",")
-        if code.strip()
-    }
+    branches = {(b.unit_id, b.name): b for b in Branch.objects.filter(unit__in=set(units.values()))}
+    codes = {code for r in rows for code in _codes(r.get("相关指标编码"))}
     indicators = {}
     for indicator in Indicator.objects.filter(code__in=codes).order_by("-system__plan__year"):
         indicators.setdefault(indicator.code, indicator)
@@ -152,11 +144,11 @@ def _parse(row, units, branches, indicators) -> dict:
             )
     fields = {}
     checks = [
-        ("source", lambda: _choice(Problem.Source.choices, row.get("问题来源"), "问题来源")),
+        ("source", lambda: _choice(Problem.Source, row.get("问题来源"), "问题来源")),
         (
             "severity",
             lambda: _choice(
-                Problem.Severity.choices, row.get("严重程度"), "严重程度", Problem.Severity.GENERAL
+                Problem.Severity, row.get("严重程度"), "严重程度", Problem.Severity.GENERAL
             ),
         ),
         ("found_on", lambda: _date(row.get("发现日期"), "发现日期")),
@@ -173,11 +165,7 @@ def _parse(row, units, branches, indicators) -> dict:
         reasons.append(_("“问题描述”不能为空。"))
     elif len(description) > 5000:
         reasons.append(_("“问题描述”超过 5000 字。"))
-    wanted = [
-        c.strip()
-        for c in str(row.get("相关指标编码") or "").replace("，", ",").replace("、", ",").split(",")
-        if c.strip()
-    ]
+    wanted = _codes(row.get("相关指标编码"))
     unknown = [c for c in wanted if c not in indicators]
     if unknown:
         reasons.append(_("“相关指标编码”中的“%(codes)s”不存在。") % {"codes": "、".join(unknown)})
@@ -206,3 +194,9 @@ def _days(value):
             _("“整改时限（工作日）”应为 1–250 的整数，实际为“%(value)s”。") % {"value": value}
         )
     return days
+
+
+def _codes(value) -> list[str]:
+    """Indicator codes separated by commas (either width) or 顿号."""
+    text = str(value or "").replace("，", ",").replace("、", ",")
+    return [code.strip() for code in text.split(",") if code.strip()]

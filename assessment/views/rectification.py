@@ -35,7 +35,7 @@ from ..selectors import rectification as selectors
 from ..selectors.plans import current_system
 from ..services import evidence as evidence_service
 from ..services import ledger
-from ..services import problem_import
+from ..services import problem_import as importing
 from ..services import rectification as service
 
 REFUSED = (ledger.LedgerError, TransitionNotAllowed)
@@ -476,7 +476,7 @@ def problem_import(request):
     outcome = None
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = problem_import.import_problems(form.cleaned_data["file"], user=request.user)
+            outcome = importing.import_problems(form.cleaned_data["file"], user=request.user)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -488,7 +488,7 @@ def problem_import(request):
     return render(
         request,
         "assessment/rectification/import.html",
-        {"form": form, "outcome": outcome, "headers": problem_import.HEADERS},
+        {"form": form, "outcome": outcome, "headers": importing.HEADERS},
     )
 
 
@@ -497,7 +497,7 @@ def problem_import_template(request):
     if not can_manage(request.user):
         raise PermissionDenied
     response = HttpResponse(
-        problem_import.template_xlsx(),
+        importing.template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = "attachment; filename=problem-import-template.xlsx"
