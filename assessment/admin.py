@@ -11,9 +11,12 @@ from .models import (
     Indicator,
     IndicatorSystem,
     InspectionRound,
+    Measure,
     NegativeListEntry,
     Period,
     PeriodTransition,
+    Problem,
+    ProblemEvent,
     Rectification,
     RectificationEvent,
     RoundInspector,
@@ -124,6 +127,37 @@ class RectificationAdmin(admin.ModelAdmin):
 @admin.register(RectificationEvent)
 class RectificationEventAdmin(admin.ModelAdmin):
     list_display = ["rectification", "from_status", "to_status", "by", "at"]
+
+
+class ProblemEventInline(admin.TabularInline):
+    model = ProblemEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "by", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    """The ledger's status moves only through assessment.services.ledger."""
+
+    list_display = ["unit", "source", "severity", "found_on", "deadline", "status"]
+    list_filter = ["status", "source", "severity"]
+    search_fields = ["description", "unit__name"]
+    date_hierarchy = "found_on"
+    readonly_fields = ["status", "case", "negative_entry", "notice", "answered_at", "verified_at"]
+    raw_id_fields = ["unit", "branch", "raised_by", "indicators", "evidence"]
+    inlines = [ProblemEventInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["description", "unit", "owner", "due_on", "done_on"]
+    search_fields = ["description", "owner", "unit__name"]
+    raw_id_fields = ["unit", "problems", "evidence", "created_by"]
 
 
 @admin.register(NegativeListEntry)

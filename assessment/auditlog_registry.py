@@ -20,8 +20,10 @@ from .models import (
     GradingRule,
     Indicator,
     IndicatorSystem,
+    Measure,
     NegativeListEntry,
     Period,
+    Problem,
     Rectification,
     ScoreSnapshot,
     Submission,
@@ -37,6 +39,10 @@ auditlog.register(GradingRule)
 auditlog.register(ScoreSnapshot, exclude_fields=["data"])
 auditlog.register(NegativeListEntry)
 auditlog.register(Rectification)
+# Problems bulk-created for imported citizen cases are not seen here; ProblemEvent keeps
+# every move of every problem.
+auditlog.register(Problem)
+auditlog.register(Measure, m2m_fields={"problems"})
 # Creation and deletion of a submission (updates arrive through SubmissionEvent below).
 auditlog.register(Submission, exclude_fields=["version", "updated_at"])
 

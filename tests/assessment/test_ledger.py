@@ -103,7 +103,7 @@ def test_figures_by_source_standard_unit_and_group_at_a_constant_query_count(
     )
     with CaptureQueriesContext(connection) as large:
         report = selectors.ledger_report(visible)
-    assert len(small) == len(large) == 10
+    assert len(small) == len(large) == 6
     assert (report.total.found, report.total.verified, report.total.measures) == (322, 41, 44)
     assert [(r.label, r.found) for r in report.by_unit] == [("省乙局", 300), ("省甲厅", 22)]
     by_standard = {r.label: r.found for r in report.by_standard}
