@@ -164,10 +164,8 @@ def _ledger_year(plan_id, unit_ids=None):
 
 def rectification_by_unit(plan_id, unit_ids=None, today=None) -> dict[int, c.RectificationSummary]:
     """The ledger's figures per unit for the plan's year: two grouped queries."""
-    report = rectification_selectors.ledger_report(
-        _ledger_year(plan_id, unit_ids), today=today, by_groups=False
-    )
-    return {row.key: _summary(row) for row in report.by_unit}
+    figures = rectification_selectors.figures_by_unit(_ledger_year(plan_id, unit_ids), today=today)
+    return {unit_id: _summary(row) for unit_id, row in figures.items()}
 
 
 def _sum_summaries(summaries) -> c.RectificationSummary:
@@ -500,8 +498,8 @@ def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
         found_on__year__gte=min(years, default=0), found_on__year__lte=max(years, default=0)
     )
     rect = {
-        row.key: _summary(row)
-        for row in rectification_selectors.ledger_report(cycle_problems, by_groups=False).by_unit
+        unit_id: _summary(row)
+        for unit_id, row in rectification_selectors.figures_by_unit(cycle_problems).items()
     }
     phases = {p.year: str(p.get_phase_display()) for p in plans}
     dates = list(Period.objects.filter(plan__cycle=cycle).exclude(status=Period.Status.DRAFT))

@@ -221,6 +221,19 @@ def figures(problems: QuerySet, date_from=None, date_to=None, today=None) -> Led
     return _figures(row, measures=_measure_counts(problems, None)[None])
 
 
+def figures_by_unit(problems: QuerySet, date_from=None, date_to=None, today=None) -> dict:
+    """unit id -> LedgerFigures of the problems found in the range: two queries."""
+    today = today or timezone.localdate()
+    until = min(today, date_to) if date_to else today
+    problems = in_range(problems, date_from, date_to)
+    measures = _measure_counts(problems, "unit_id")
+    rows = problems.values("unit_id").annotate(**_counts(until, today)).order_by()
+    return {
+        r["unit_id"]: _figures(r, key=r["unit_id"], measures=measures.get(r["unit_id"], 0))
+        for r in rows
+    }
+
+
 COUNTED = ("found", "answered", "sent_back", "verified", "due", "overdue", "reopened")
 
 
@@ -229,11 +242,9 @@ def _add(figures: LedgerFigures, row: dict) -> None:
         setattr(figures, name, getattr(figures, name) + row[name])
 
 
-def ledger_report(
-    problems: QuerySet, date_from=None, date_to=None, today=None, *, by_groups=True
-) -> LedgerReport:
-    """Totals and figures by unit; with `by_groups` also by source, by standard (六实,
-    through the related indicators) and by coordination group. Problems are counted once,
+def ledger_report(problems: QuerySet, date_from=None, date_to=None, today=None) -> LedgerReport:
+    """Totals and figures by unit, by coordination group, by source and by standard (六实,
+    through the related indicators). Problems are counted once,
     grouped by unit and source in the database, and those few hundred rows added up here;
     measures by unit, by source, by standard, and problems by standard are one query each:
     six queries whatever the number of problems."""
@@ -269,12 +280,10 @@ def ledger_report(
     report = LedgerReport(
         total=total,
         by_unit=sorted(by_unit.values(), key=lambda f: f.label),
+        by_group=sorted(by_group.values(), key=lambda f: (f.key is None, f.label)),
         date_from=date_from,
         date_to=date_to,
     )
-    if not by_groups:
-        return report
-    report.by_group = sorted(by_group.values(), key=lambda f: (f.key is None, f.label))
     order = list(Problem.Source.values)
     labels = dict(Problem.Source.choices)
     source_measures = _measure_counts(problems, "source")

@@ -21,6 +21,7 @@ def _migrate(targets):
 @pytest.mark.django_db(transaction=True)
 def test_demo_notices_entries_and_cases_reach_the_ledger_with_their_history():
     call_command("load_demo", "--quiet")
+    _the_demo_ledger_has_every_source()
     old = _migrate(BEFORE)
     Rectification = old.get_model("assessment", "Rectification")
     NegativeListEntry = old.get_model("assessment", "NegativeListEntry")
@@ -62,3 +63,14 @@ def test_demo_notices_entries_and_cases_reach_the_ledger_with_their_history():
     assert linked == {pk: follows[status] for pk, status in case_states.items()}
     # Every problem has its history, starting when it was found.
     assert not Problem.objects.filter(events__isnull=True).exists()
+
+
+def _the_demo_ledger_has_every_source():
+    from assessment.models import Measure, Problem
+    from assessment.selectors.rectification import overdue_q
+
+    assert set(Problem.objects.values_list("source", flat=True)) == set(Problem.Source.values)
+    assert Problem.objects.filter(overdue_q()).exists()
+    assert Problem.objects.filter(status="reopened").count() == 1
+    assert Measure.objects.filter(problems__isnull=False).distinct().count() >= 3
+    assert Problem.objects.exclude(notice=None).values("notice").distinct().count() >= 3
