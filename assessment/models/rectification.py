@@ -209,7 +209,7 @@ class Problem(models.Model):
     # A citizen case keeps its own workflow; the problem's status follows it.
     case = models.OneToOneField(
         FollowUpCase,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="problem",
@@ -217,7 +217,7 @@ class Problem(models.Model):
     )
     negative_entry = models.OneToOneField(
         "NegativeListEntry",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="problem",
