@@ -8,6 +8,7 @@ assigns a problem's status.
 """
 
 import datetime
+import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -32,6 +33,7 @@ from ..selectors import rectification as selectors
 
 P = Problem.Status
 N = Rectification.Status
+log = logging.getLogger(__name__)
 
 
 class LedgerError(Exception):
@@ -309,26 +311,43 @@ def problems_for_cases(cases) -> list:
     return problems
 
 
+def _path(start, target):
+    """The shortest sequence of allowed moves from start to target (empty when none)."""
+    paths, seen = [[start]], {start}
+    while paths:
+        path = paths.pop(0)
+        for step in sorted(PROBLEM_TRANSITIONS.get(path[-1], ())):
+            if step == target:
+                return path[1:] + [step]
+            if step not in seen:
+                seen.add(step)
+                paths.append(path + [step])
+    return []
+
+
 def follow_case(case, *, user=None):
-    """After the case moved: the linked problem takes the status the case implies."""
+    """After the case moved: the linked problem takes the status the case implies, through
+    the allowed moves (a case set back by hand may skip a step). It never refuses the case's
+    own move: with no way there, the problem stays and a warning is logged."""
     problem = Problem.objects.filter(case_id=case.pk).first()
     if problem is None:
         return None
     target = CASE_PROBLEM_STATUS[case.status]
     if target == problem.status:
         return problem
-    fields = {}
-    if target == P.ANSWERED:
-        fields = {"answer": case.fix, "answered_at": case.rectified_at or timezone.now()}
-    elif target == P.VERIFIED:
-        fields = {"verified_at": timezone.now()}
-    return _move(
-        problem,
-        target,
-        by=user,
-        reason=_("回访件：%(status)s") % {"status": case.get_status_display()},
-        **fields,
-    )
+    steps = _path(problem.status, target)
+    if not steps:
+        log.warning("problem %s cannot follow case %s to %s", problem.pk, case.pk, target)
+        return problem
+    reason = _("回访件：%(status)s") % {"status": case.get_status_display()}
+    for step in steps:
+        fields = {}
+        if step == P.ANSWERED:
+            fields = {"answer": case.fix, "answered_at": case.rectified_at or timezone.now()}
+        elif step == P.VERIFIED:
+            fields = {"verified_at": timezone.now()}
+        _move(problem, step, by=user, reason=reason, **fields)
+    return problem
 
 
 def reschedule_cases(cases):
