@@ -44,7 +44,7 @@ def issue_notice(*, by, plan, unit, problems, deadline=None, branch=None, source
         unit=unit,
         branch=branch,
         problem="；".join(p["description"].strip() for p in problems)[:5000],
-        deadline=deadline or problems[0].get("deadline") or plan_deadline(problems),
+        deadline=deadline or problems[0].get("deadline") or _default_deadline(problems),
         issued_by=by,
     )
     notice.events.create(by=by, from_status="", to_status=notice.status)
@@ -58,11 +58,13 @@ def issue_notice(*, by, plan, unit, problems, deadline=None, branch=None, source
     if latest and latest != notice.deadline:
         notice.deadline = latest
         notice.save(update_fields=["deadline"])
-    notice.indicators.set({i for p in notice.problems.all() for i in p.indicators.all()})
+    notice.indicators.set(
+        {i for p in notice.problems.prefetch_related("indicators") for i in p.indicators.all()}
+    )
     return notice
 
 
-def plan_deadline(problems):
+def _default_deadline(problems):
     return ledger.deadline_for(timezone.localdate(), problems[0].get("severity", "general"))[1]
 
 
