@@ -129,10 +129,6 @@ def forwards(apps, schema_editor):
             problem.save(update_fields=["verified_at"])
 
 
-def backwards(apps, schema_editor):
-    apps.get_model("assessment", "Problem").objects.all().delete()
-
-
 
 class Migration(migrations.Migration):
 
@@ -226,5 +222,7 @@ class Migration(migrations.Migration):
             model_name='problem',
             index=models.Index(fields=['origin_type', 'origin_id'], name='problem_origin'),
         ),
-        migrations.RunPython(forwards, backwards),
+        # Backwards the tables are dropped with their rows: deleting them first would leave
+        # PostgreSQL pending foreign-key triggers on a table being dropped.
+        migrations.RunPython(forwards, migrations.RunPython.noop),
     ]
