@@ -15,10 +15,13 @@ from .models import (
     InspectionFinding,
     InspectionRound,
     InspectionVerdict,
+    Measure,
     NegativeListEntry,
     PartyConfirmation,
     Period,
     PeriodTransition,
+    Problem,
+    ProblemEvent,
     Rectification,
     RectificationEvent,
     RoundInspector,
@@ -134,6 +137,37 @@ class RectificationEventAdmin(admin.ModelAdmin):
     list_display = ["rectification", "from_status", "to_status", "by", "at"]
 
 
+class ProblemEventInline(admin.TabularInline):
+    model = ProblemEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "by", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    """The ledger's status moves only through assessment.services.ledger."""
+
+    list_display = ["unit", "source", "severity", "found_on", "deadline", "status"]
+    list_filter = ["status", "source", "severity"]
+    search_fields = ["description", "unit__name"]
+    date_hierarchy = "found_on"
+    readonly_fields = ["status", "case", "negative_entry", "notice", "answered_at", "verified_at"]
+    raw_id_fields = ["unit", "branch", "raised_by", "indicators", "evidence"]
+    inlines = [ProblemEventInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["description", "unit", "owner", "due_on", "done_on"]
+    search_fields = ["description", "owner", "unit__name"]
+    raw_id_fields = ["unit", "problems", "evidence", "created_by"]
+
+
 @admin.register(NegativeListEntry)
 class NegativeListEntryAdmin(admin.ModelAdmin):
     list_display = ["unit", "plan", "effect", "points", "created_at"]
@@ -247,5 +281,5 @@ class InspectionVerdictAdmin(_ReadOnly, admin.ModelAdmin):
 
 @admin.register(InspectionFinding)
 class InspectionFindingAdmin(_ReadOnly, admin.ModelAdmin):
-    list_display = ["unit", "text", "rectification", "recorded_at"]
+    list_display = ["unit", "text", "problem", "recorded_at"]
     list_filter = ["assignment__round"]

@@ -38,7 +38,9 @@ from .models import (
     Indicator,
     IndicatorSystem,
     Period,
+    Problem,
     Rectification,
+    Standard,
     Submission,
 )
 from .selectors import duty as duty_selectors
@@ -48,6 +50,7 @@ from .selectors import scores as score_selectors
 from .selectors import submissions as submission_selectors
 from .services import duty as duty_service
 from .services import evidence as evidence_service
+from .services import ledger as ledger_service
 from .services import periods as period_service
 from .services import rectification as rectification_service
 from .services import review as review_service
@@ -961,6 +964,152 @@ class DutyReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             ),
             "reason",
         )
+
+# --- the problem ledger -------------------------------------------------------------------
+
+
+class ProblemFilter(filters.FilterSet):
+    standard = filters.ChoiceFilter(
+        choices=Standard.choices, method="filter_standard", label="六实标准"
+    )
+    found_from = filters.DateFilter(field_name="found_on", lookup_expr="gte")
+    found_to = filters.DateFilter(field_name="found_on", lookup_expr="lte")
+
+    class Meta:
+        model = Problem
+        fields = ["unit", "branch", "notice", "source", "severity", "status"]
+
+    def filter_standard(self, queryset, name, value):
+        return rectification_selectors.filter_problems(queryset, standard=value)
+
+
+def _ledger_call(call):
+    """A ledger service's refusal as the API's errors."""
+    try:
+        return call()
+    except ledger_service.LedgerPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
+    except ledger_service.LedgerError as exc:
+        raise exceptions.ValidationError({"detail": [str(exc)]}) from exc
+    except TransitionNotAllowed as exc:
+        raise StateConflict(str(exc)) from exc
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="登记问题（机关工委任意来源；单位管理员仅自查发现）",
+        request=s.ProblemRaiseSerializer,
+        responses={201: s.ProblemSerializer, **WRITE_ERRORS},
+    )
+)
+class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """整改台账: problems from every source (assessment.services.ledger). A unit sees and
+    answers only its own; the committee verifies, sends back or reopens."""
+
+    serializer_class = s.ProblemSerializer
+    filterset_class = ProblemFilter
+    search_fields = ["description"]
+    ordering_fields = ["deadline", "found_on", "id"]
+    ordering = ["deadline", "id"]
+
+    def get_queryset(self):
+        return rectification_selectors.problems_visible_to(self.request.user).prefetch_related(
+            "indicators", "evidence", "measures"
+        )
+
+    def _respond(self, problem, code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=problem.pk)).data, code)
+
+    def create(self, request, *args, **kwargs):
+        body = s.ProblemRaiseSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        problem = _ledger_call(lambda: ledger_service.raise_problem(request.user, **data))
+        return self._respond(problem, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="整改台账统计（整改问题、整改措施、已销号、逾期、整改率；按来源、标准、单位、协作组）",
+        parameters=[
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="发现日期起"),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="发现日期止"),
+        ],
+        responses=s.LedgerReportSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def figures(self, request):
+        dates = s.DateRangeSerializer(data=request.query_params)
+        dates.is_valid(raise_exception=True)
+        problems = self.filter_queryset(
+            rectification_selectors.problems_visible_to(request.user)
+        )
+        report = rectification_selectors.ledger_report(
+            problems, dates.validated_data.get("date_from"), dates.validated_data.get("date_to")
+        )
+        return Response(s.LedgerReportSerializer(report).data)
+
+    @extend_schema(
+        summary="填写整改反馈单（本单位管理员）",
+        request=s.ProblemAnswerSerializer,
+        responses={200: s.ProblemSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        problem = self.get_object()
+        body = s.ProblemAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _ledger_call(
+            lambda: ledger_service.answer(
+                problem, by=request.user, text=body.validated_data["answer"]
+            )
+        )
+        return self._respond(problem)
+
+    def _decide(self, request, call):
+        problem = self.get_object()
+        body = s.DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _ledger_call(lambda: call(problem, body.validated_data["comment"]))
+        return self._respond(problem)
+
+    @extend_schema(
+        summary="核验销号（机关工委）",
+        request=s.DecisionSerializer,
+        responses={200: s.ProblemSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._decide(
+            request, lambda p, comment: ledger_service.verify(p, by=request.user, comment=comment)
+        )
+
+    @extend_schema(
+        summary="退回重改（机关工委，须写明还需整改的内容）",
+        request=s.DecisionSerializer,
+        responses={200: s.ProblemSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        return self._decide(
+            request, lambda p, comment: ledger_service.send_back(p, by=request.user, reason=comment)
+        )
+
+    @extend_schema(
+        summary="问题复发，重新整改（机关工委，须写明复发情况）",
+        request=s.DecisionSerializer,
+        responses={200: s.ProblemSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._decide(
+            request, lambda p, comment: ledger_service.reopen(p, by=request.user, reason=comment)
+        )
+
+    @extend_schema(responses=s.ProblemEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        problem = self.get_object()
+        rows = problem.events.select_related("by")
+        return Response(s.ProblemEventSerializer(rows, many=True).data)
 
 
 # --- scores and rankings ------------------------------------------------------------------

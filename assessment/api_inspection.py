@@ -159,7 +159,7 @@ class FindingInputSerializer(serializers.Serializer):
 class FindingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    rectification = serializers.IntegerField(source="rectification_id", allow_null=True)
+    problem = serializers.IntegerField(source="problem_id", allow_null=True)
 
 
 class VerdictSerializer(serializers.ModelSerializer):

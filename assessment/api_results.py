@@ -72,7 +72,7 @@ class AwardRowSerializer(serializers.Serializer):
     candidate = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
     negative_entries = serializers.IntegerField()
-    overdue_notices = serializers.IntegerField()
+    overdue_problems = serializers.IntegerField()
 
 
 class RedFlagSerializer(serializers.Serializer):

@@ -7,4 +7,4 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("创建考核")
 
     def ready(self):
-        from . import auditlog_registry, inspection_nav  # noqa: F401
+        from . import auditlog_registry, inspection_nav, receivers  # noqa: F401

@@ -25,9 +25,11 @@ from .models import (
     InspectionRound,
     InspectionVerdict,
     InspectorScore,
+    Measure,
     NegativeListEntry,
     PartyConfirmation,
     Period,
+    Problem,
     Rectification,
     ScoreSnapshot,
     Submission,
@@ -52,6 +54,10 @@ auditlog.register(InspectionRound, m2m_fields={"units"})
 auditlog.register(InspectorScore)
 auditlog.register(InspectionVerdict)
 auditlog.register(InspectionFinding)
+# Problems bulk-created for imported citizen cases are not seen here; ProblemEvent keeps
+# every move of every problem.
+auditlog.register(Problem)
+auditlog.register(Measure, m2m_fields={"problems"})
 # Creation and deletion of a submission (updates arrive through SubmissionEvent below).
 auditlog.register(Submission, exclude_fields=["version", "updated_at"])
 

@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from feedback.selectors import case_rates_by_unit, satisfaction
 from units.models import Branch, Unit
 
-from .models import Indicator, NegativeListEntry, Period, Rectification, Submission
+from .models import Indicator, NegativeListEntry, Period, Problem, Submission
 from .rules import duty_grade_percent, period_dates, rate
 from .selectors.duty import branch_duty_grades, duty_grades
 from .selectors.plans import items_for
@@ -40,19 +40,21 @@ def _satisfaction(period, level, targets):
 
 
 def _rectification_rate(period, level, targets):
-    """Verified ÷ due: the plan's rectification notices whose deadline falls in the period
-    (a branch's own, or all of a unit's); 100 when nothing fell due."""
+    """Verified ÷ due on the problem ledger: the problems whose deadline falls in the period
+    (a branch's own, or all of a unit's, whatever their source); 100 when nothing fell due."""
     date_from, date_to = period_dates(period.plan.year, period.kind)
     key = ["unit_id", "branch_id"] if level == Indicator.Level.BRANCH else ["unit_id"]
     rows = (
-        Rectification.objects.filter(
-            plan_id=period.plan_id,
+        Problem.objects.filter(
             unit_id__in=_unit_ids(targets),
             deadline__gte=date_from,
             deadline__lte=date_to,
         )
+        .exclude(status=Problem.Status.WITHDRAWN)
         .values(*key)
-        .annotate(due=Count("pk"), verified=Count("pk", filter=Q(status="verified")))
+        .annotate(
+            due=Count("pk"), verified=Count("pk", filter=Q(status=Problem.Status.VERIFIED))
+        )
         .order_by()
     )
     counts = {tuple(r[k] for k in key): (r["verified"], r["due"]) for r in rows}

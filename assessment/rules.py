@@ -127,3 +127,11 @@ DUTY_GRADE_PERCENT = {
 def duty_grade_percent(grade: str) -> Decimal | None:
     """The percentage of a 述职 grade; None when not graded (then nothing is measured)."""
     return DUTY_GRADE_PERCENT.get(grade)
+
+
+# Working days a unit has to rectify a problem, by severity: the graver, the sooner.
+PROBLEM_WORKING_DAYS = {"general": 30, "serious": 20, "grave": 10}
+
+
+def problem_working_days(severity: str) -> int:
+    return PROBLEM_WORKING_DAYS.get(severity, PROBLEM_WORKING_DAYS["general"])

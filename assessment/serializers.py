@@ -19,6 +19,8 @@ from .models import (
     IndicatorSystem,
     Period,
     PeriodTransition,
+    Problem,
+    ProblemEvent,
     Rectification,
     RectificationEvent,
     Submission,
@@ -441,6 +443,112 @@ class RectificationEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = RectificationEvent
         fields = ["at", "by", "from_status", "to_status", "reason"]
+
+
+# --- the problem ledger -----------------------------------------------------------------
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    indicators = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "unit",
+            "branch",
+            "notice",
+            "source",
+            "source_label",
+            "description",
+            "severity",
+            "severity_label",
+            "indicators",
+            "found_on",
+            "working_days",
+            "deadline",
+            "status",
+            "status_label",
+            "answer",
+            "evidence",
+            "measures",
+            "case",
+            "negative_entry",
+            "answered_at",
+            "verified_at",
+        ]
+        read_only_fields = fields
+
+
+class ProblemRaiseSerializer(serializers.Serializer):
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), scoped=units_visible_to)
+    branch = ScopedPrimaryKeyRelatedField(
+        queryset=Branch.objects.all(),
+        scoped=branches_visible_to,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    source = serializers.ChoiceField(label=_("问题来源"), choices=Problem.Source.choices)
+    description = serializers.CharField(label=_("问题描述"), max_length=5000)
+    severity = serializers.ChoiceField(
+        label=_("严重程度"), choices=Problem.Severity.choices, default=Problem.Severity.GENERAL
+    )
+    indicators = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Indicator.objects.all(), required=False, default=list
+    )
+    found_on = serializers.DateField(label=_("发现日期"), required=False, default=None)
+    working_days = serializers.IntegerField(
+        label=_("整改时限（工作日）"), min_value=1, max_value=250, required=False, default=None
+    )
+
+
+class ProblemAnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(label=_("整改情况"), max_length=5000, allow_blank=True)
+
+
+class ProblemEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.display_name", read_only=True, default="")
+
+    class Meta:
+        model = ProblemEvent
+        fields = ["at", "by", "from_status", "to_status", "reason"]
+
+
+class LedgerFiguresSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    found = serializers.IntegerField(help_text="整改问题")
+    measures = serializers.IntegerField(help_text="整改措施")
+    answered = serializers.IntegerField()
+    sent_back = serializers.IntegerField()
+    verified = serializers.IntegerField(help_text="已销号")
+    due = serializers.IntegerField(help_text="到期（含提前销号）")
+    overdue = serializers.IntegerField(help_text="逾期未销号")
+    rate = serializers.DecimalField(
+        max_digits=5, decimal_places=1, allow_null=True, help_text="整改率 = 已销号 ÷ 到期"
+    )
+    line = serializers.CharField(help_text="整改问题 N 个，整改措施 M 条，整改率 X%")
+
+
+class DateRangeSerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False, default=None)
+    date_to = serializers.DateField(required=False, default=None)
+
+
+class LedgerReportSerializer(serializers.Serializer):
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    total = LedgerFiguresSerializer()
+    by_source = LedgerFiguresSerializer(many=True)
+    by_standard = LedgerFiguresSerializer(many=True)
+    by_unit = LedgerFiguresSerializer(many=True)
+    by_group = LedgerFiguresSerializer(many=True)
 
 
 # --- scores -----------------------------------------------------------------------------

@@ -150,6 +150,34 @@ urlpatterns = [
         rectification_views.rectification_decide,
         name="rectification_decide",
     ),
+    path("rectification/notices/", rectification_views.notice_list, name="notice_list"),
+    path("rectification/problems/new/", rectification_views.problem_new, name="problem_new"),
+    path(
+        "rectification/problems/<int:pk>/",
+        rectification_views.problem_detail,
+        name="problem_detail",
+    ),
+    path(
+        "rectification/problems/<int:pk>/answer/",
+        rectification_views.problem_answer,
+        name="problem_answer",
+    ),
+    path(
+        "rectification/problems/<int:pk>/decide/",
+        rectification_views.problem_decide,
+        name="problem_decide",
+    ),
+    path(
+        "rectification/problems/<int:pk>/measures/",
+        rectification_views.measure_new,
+        name="measure_new",
+    ),
+    path("rectification/import/", rectification_views.problem_import, name="problem_import"),
+    path(
+        "rectification/import/template.xlsx",
+        rectification_views.problem_import_template,
+        name="problem_import_template",
+    ),
     path("negative-list/", rectification_views.negative_list, name="negative_list"),
     # --- 后进转化 ---
     path("turnaround/", turnaround_views.turnaround_list, name="turnaround_list"),

@@ -207,9 +207,11 @@ def reset() -> None:
         return
     # SQLite (the smoke test's test database, small): delete in dependency order.
     from assessment.models import (
+        Measure,
         NegativeListEntry,
         Period,
         PeriodScore,
+        Problem,
         Rectification,
         ScoreSnapshot,
         Submission,
@@ -218,7 +220,7 @@ def reset() -> None:
     from reports.models import ReportJob
     from units.models import Branch, Unit
 
-    for model in (ReportJob, PeriodScore, ScoreSnapshot, Submission):
+    for model in (ReportJob, PeriodScore, ScoreSnapshot, Measure, Problem, Submission):
         model.objects.all().delete()
     for model in (
         Rectification,

@@ -121,7 +121,7 @@ def run_all(
     """Yield figure lines. Uses the configured default database; replaces its content."""
     from bench import dataset
     from bench.figures import growth as growth_figures
-    from bench.figures import imports, inspection, pages, reports, scoring
+    from bench.figures import imports, inspection, ledger, pages, reports, scoring
     from bench.figures import signals as signal_figures
     from bench.measure import figure, skipped
 
@@ -187,6 +187,8 @@ def run_all(
         yield skipped("reports.batch_celery", "not requested (--no-celery)")
     log("import …")
     yield from imports.import_figures(ds, rows=import_rows)
+    log("ledger …")
+    yield from ledger.ledger_figures(ds, scale, requests=page_requests)
     log("inspection …")
     yield from inspection.draw_figures(scale)
     if loadtest:
@@ -212,6 +214,17 @@ def run_import(scale: float, *, import_rows: int = 10_000, log=print):
     yield from imports.import_figures(ds, rows=import_rows)
 
 
+def run_ledger(scale: float, *, requests: int = 30, log=print):
+    """Only the ledger's figures, on a dataset built once at `scale`."""
+    from bench import dataset
+    from bench.figures import ledger
+
+    log(f"building the dataset at scale {scale:.3g} …")
+    ds = dataset.build(scale, log=log)
+    log("ledger …")
+    yield from ledger.ledger_figures(ds, scale, requests=requests)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Province-scale benchmarks (issue 9).")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = province scale")
@@ -224,7 +237,7 @@ def main(argv=None):
     parser.add_argument("--pdfs", type=int, default=6, help="scorecards to time")
     parser.add_argument(
         "--only",
-        choices=["import"],
+        choices=["import", "ledger"],
         help="build the dataset once at --scale and take only these figures",
     )
     args = parser.parse_args(argv)
@@ -247,6 +260,8 @@ def main(argv=None):
         figures = (
             run_import(args.scale, log=log)
             if args.only == "import"
+            else run_ledger(args.scale, requests=args.requests, log=log)
+            if args.only == "ledger"
             else run_all(
                 args.scale,
                 growth=not args.no_growth,

@@ -41,7 +41,7 @@ def home(request):
             context["unit_progress"] = submission_selectors.unit_progress(period, request.user)
         context["awaiting_review"] = review_selectors.awaiting_count(request.user, period)
         context["rectification"] = rectification_selectors.rate(
-            rectification_selectors.rectifications_visible_to(request.user)
+            rectification_selectors.problems_visible_to(request.user)
         )
         context["cases"] = case_stats(request.user)
     elif scope.is_unit_admin:

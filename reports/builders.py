@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +26,13 @@ from assessment.models import (
     Goal,
     NegativeListEntry,
     Period,
-    Rectification,
+    Problem,
     Standard,
     Submission,
     SubmissionEvent,
 )
 from assessment.scoring.rules import q
+from assessment.selectors import rectification as rectification_selectors
 from assessment.selectors import scores as score_engine
 from feedback.selectors import satisfaction
 from units.models import Branch, Unit
@@ -139,40 +140,38 @@ def _parts(values: dict, choices) -> list[c.Part]:
     ]
 
 
-def rectification_by_unit(plan_id, unit_ids=None, today=None) -> dict[int, c.RectificationSummary]:
-    """Notices per unit by status, with overdue ones, in one grouped query."""
-    today = today or timezone.localdate()
-    status = Rectification.Status
-    rows = Rectification.objects.filter(plan_id=plan_id)
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=list(unit_ids))
-    rows = (
-        rows.values("unit_id")
-        .annotate(
-            issued=Count("pk"),
-            answered=Count("pk", filter=Q(status=status.ANSWERED)),
-            sent_back=Count("pk", filter=Q(status=status.SENT_BACK)),
-            verified=Count("pk", filter=Q(status=status.VERIFIED)),
-            overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(status=status.VERIFIED)),
-        )
-        .order_by()
+def _summary(f) -> c.RectificationSummary:
+    return c.RectificationSummary(
+        issued=f.found,
+        answered=f.answered,
+        sent_back=f.sent_back,
+        verified=f.verified,
+        overdue=f.overdue,
+        due=f.due,
+        measures=f.measures,
     )
-    return {
-        r["unit_id"]: c.RectificationSummary(
-            issued=r["issued"],
-            answered=r["answered"],
-            sent_back=r["sent_back"],
-            verified=r["verified"],
-            overdue=r["overdue"],
-        )
-        for r in rows
-    }
+
+
+def _ledger_year(plan_id, unit_ids=None):
+    """The ledger's problems of the plan's year (found in it), of the units asked for."""
+    problems = Problem.objects.filter(
+        found_on__year=Subquery(AnnualPlan.objects.filter(pk=plan_id).values("year")[:1])
+    )
+    if unit_ids is not None:
+        problems = problems.filter(unit_id__in=list(unit_ids))
+    return problems
+
+
+def rectification_by_unit(plan_id, unit_ids=None, today=None) -> dict[int, c.RectificationSummary]:
+    """The ledger's figures per unit for the plan's year: two grouped queries."""
+    figures = rectification_selectors.figures_by_unit(_ledger_year(plan_id, unit_ids), today=today)
+    return {unit_id: _summary(row) for unit_id, row in figures.items()}
 
 
 def _sum_summaries(summaries) -> c.RectificationSummary:
     totals = defaultdict(int)
     for s in summaries:
-        for name in ("issued", "answered", "sent_back", "verified", "overdue"):
+        for name in ("issued", "answered", "sent_back", "verified", "overdue", "due", "measures"):
             totals[name] += getattr(s, name)
     return c.RectificationSummary(**totals)
 
@@ -428,35 +427,42 @@ def build_rectification_report(period: Period, today=None) -> c.RectificationRep
     today = today or timezone.localdate()
     period = Period.objects.select_related("plan").get(pk=period.pk)
     units = {u.pk: u for u in Unit.objects.select_related("category")}
-    rect = rectification_by_unit(period.plan_id, today=today)
+    problems = _ledger_year(period.plan_id)
+    ledger = rectification_selectors.ledger_report(problems, today=today)
+    rect = {row.key: _summary(row) for row in ledger.by_unit}
     rows = [
         c.RectificationUnitRow(unit=unit_ref(units[uid]), summary=summary)
         for uid, summary in sorted(rect.items(), key=lambda kv: units[kv[0]].name)
     ]
-    status = Rectification.Status
+    status = Problem.Status
     open_notices = [
         c.RectificationLine(
             unit=r.unit.name,
             branch=r.branch.name if r.branch_id else "",
-            problem=r.problem,
+            problem=r.description,
             deadline=r.deadline,
             status=str(r.get_status_display()),
             status_code=r.status,
             overdue=r.deadline < today,
         )
-        for r in Rectification.objects.filter(plan_id=period.plan_id)
-        .exclude(status=status.VERIFIED)
+        for r in problems.exclude(status__in=[status.VERIFIED, status.WITHDRAWN])
         .select_related("unit", "branch")
-        .order_by("deadline", "unit__name", "pk")
+        .order_by("deadline", "unit__name", "pk")[:OPEN_PROBLEMS_LISTED]
     ]
     return c.RectificationReport(
         period=period_ref(period),
         plan_label=str(period.plan),
         today=today,
         rows=rows,
-        total=_sum_summaries(rect.values()),
+        total=_summary(ledger.total),
         open_notices=open_notices,
+        by_source=[c.RectificationGroupRow(r.label, _summary(r)) for r in ledger.by_source],
+        by_standard=[c.RectificationGroupRow(r.label, _summary(r)) for r in ledger.by_standard],
     )
+
+
+# A PDF stays readable (and renders in seconds): the full list is on the ledger page.
+OPEN_PROBLEMS_LISTED = 500
 
 
 def build_satisfaction_report(period: Period) -> c.SatisfactionReport:
@@ -488,18 +494,13 @@ def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
     result = score_engine.cycle_result(cycle)
     plans = list(AnnualPlan.objects.filter(cycle=cycle).order_by("year"))
     units = Unit.objects.select_related("category").in_bulk([r.unit_id for r in result.rows])
-    rect_rows = (
-        Rectification.objects.filter(plan__cycle=cycle)
-        .values("unit_id")
-        .annotate(
-            issued=Count("pk"),
-            verified=Count("pk", filter=Q(status=Rectification.Status.VERIFIED)),
-        )
-        .order_by()
+    years = [p.year for p in plans]
+    cycle_problems = Problem.objects.filter(
+        found_on__year__gte=min(years, default=0), found_on__year__lte=max(years, default=0)
     )
     rect = {
-        r["unit_id"]: c.RectificationSummary(issued=r["issued"], verified=r["verified"])
-        for r in rect_rows
+        unit_id: _summary(row)
+        for unit_id, row in rectification_selectors.figures_by_unit(cycle_problems).items()
     }
     phases = {p.year: str(p.get_phase_display()) for p in plans}
     dates = list(Period.objects.filter(plan__cycle=cycle).exclude(status=Period.Status.DRAFT))

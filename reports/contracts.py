@@ -72,18 +72,32 @@ class ItemLine:
 
 @dataclass(frozen=True)
 class RectificationSummary:
+    """Figures of the problem ledger (assessment.selectors.rectification): problems found
+    (`issued`), answered, sent back, verified, overdue, due, and measures taken."""
+
     issued: int = 0
     answered: int = 0
     sent_back: int = 0
     verified: int = 0
     overdue: int = 0
+    due: int = 0
+    measures: int = 0
 
     @property
     def rate(self) -> Decimal | None:
-        """整改率 = verified ÷ issued, as a percentage."""
-        if not self.issued:
+        """整改率 = verified ÷ due, as a percentage."""
+        if not self.due:
             return None
-        return rounded(Decimal(self.verified) * 100 / self.issued, TENTH)
+        return rounded(Decimal(self.verified) * 100 / self.due, TENTH)
+
+    @property
+    def line(self) -> str:
+        """The Changchun line: 整改问题 N 个，整改措施 M 条，整改率 X%."""
+        return _("整改问题 %(found)s 个，整改措施 %(measures)s 条，整改率 %(rate)s") % {
+            "found": self.issued,
+            "measures": self.measures,
+            "rate": "—" if self.rate is None else f"{self.rate}%",
+        }
 
 
 def _shown(figure):
@@ -225,6 +239,12 @@ class RectificationUnitRow:
 
 
 @dataclass(frozen=True)
+class RectificationGroupRow:
+    label: str
+    summary: RectificationSummary
+
+
+@dataclass(frozen=True)
 class RectificationReport:
     period: PeriodRef
     plan_label: str
@@ -232,6 +252,8 @@ class RectificationReport:
     rows: list[RectificationUnitRow]
     total: RectificationSummary
     open_notices: list[RectificationLine]
+    by_source: list[RectificationGroupRow] = field(default_factory=list)
+    by_standard: list[RectificationGroupRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

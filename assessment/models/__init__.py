@@ -40,8 +40,13 @@ from .plans import (
     Standard,
 )
 from .rectification import (
+    ANSWERABLE_PROBLEM_STATES,
+    PROBLEM_TRANSITIONS,
     RECTIFICATION_TRANSITIONS,
+    Measure,
     NegativeListEntry,
+    Problem,
+    ProblemEvent,
     Rectification,
     RectificationEvent,
 )
@@ -68,6 +73,8 @@ __all__ = [
     "DutyReportTransition",
     "PartyConfirmation",
     "PartyConfirmationTransition",
+    "ANSWERABLE_PROBLEM_STATES",
+    "PROBLEM_TRANSITIONS",
     "PERIOD_TRANSITIONS",
     "RECTIFICATION_TRANSITIONS",
     "ROUND_TRANSITIONS",
@@ -99,6 +106,9 @@ __all__ = [
     "PeriodScore",
     "PeriodTransition",
     "Phase",
+    "Measure",
+    "Problem",
+    "ProblemEvent",
     "Rectification",
     "RectificationEvent",
     "Reminder",

@@ -16,7 +16,7 @@ from units.models import Unit
 from ..agreement import AgreedRule
 from ..inspection import DrawRule
 from .plans import Period, Standard
-from .rectification import Rectification
+from .rectification import Problem
 from .submissions import Submission
 
 
@@ -284,13 +284,13 @@ class InspectionFinding(models.Model):
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("受检单位")
     )
     text = models.TextField(_("发现的问题"), max_length=2000)
-    rectification = models.ForeignKey(
-        Rectification,
+    problem = models.ForeignKey(
+        Problem,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("整改通知"),
+        verbose_name=_("整改问题"),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

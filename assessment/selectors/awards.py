@@ -19,7 +19,7 @@ from ..models import (
     GradingRule,
     NegativeListEntry,
     Period,
-    Rectification,
+    Problem,
     Submission,
     Tier,
 )
@@ -62,8 +62,8 @@ def red_flag_candidates(plan) -> list[RedFlag]:
         ).values_list("branch_id", flat=True)
     )
     open_notices = set(
-        Rectification.objects.filter(plan=plan, branch__isnull=False)
-        .exclude(status=Rectification.Status.VERIFIED)
+        Problem.objects.filter(found_on__year=plan.year, branch__isnull=False)
+        .exclude(status__in=[Problem.Status.VERIFIED, Problem.Status.WITHDRAWN])
         .values_list("branch_id", flat=True)
     )
     out = [
@@ -83,7 +83,7 @@ AWARD_GRADES = (Grade.EXCELLENT, Grade.GOOD)
 class AwardRow:
     row: ScoreRow  # the unit's row in the annual period (the published revision)
     negative_entries: int
-    overdue_notices: int
+    overdue_problems: int
     reasons: list  # why the unit is excluded; empty for a candidate
 
     @property
@@ -93,8 +93,8 @@ class AwardRow:
 
 def award_rows(plan, rows: list[ScoreRow]) -> list[AwardRow]:
     """评先评优 of a year: each unit of the annual ranking with the reasons it is excluded —
-    a veto, a grade below 良好, an entry on the year's negative list, a rectification notice
-    of the year past its deadline and not verified. A candidate has none. Two queries."""
+    a veto, a grade below 良好, an entry on the year's negative list, a rectification problem
+    found that year past its deadline and not verified. A candidate has none. Two queries."""
     negative = dict(
         NegativeListEntry.objects.filter(plan=plan)
         .values_list("unit_id")
@@ -102,7 +102,7 @@ def award_rows(plan, rows: list[ScoreRow]) -> list[AwardRow]:
         .order_by()
     )
     overdue = dict(
-        Rectification.objects.filter(overdue_q(), plan=plan)
+        Problem.objects.filter(overdue_q(), found_on__year=plan.year)
         .values_list("unit_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -120,7 +120,7 @@ def award_rows(plan, rows: list[ScoreRow]) -> list[AwardRow]:
         if negative.get(row.unit_id):
             reasons.append(_("列入当年负面清单 %(n)d 项") % {"n": negative[row.unit_id]})
         if overdue.get(row.unit_id):
-            reasons.append(_("当年整改通知逾期未销号 %(n)d 项") % {"n": overdue[row.unit_id]})
+            reasons.append(_("当年整改问题逾期未销号 %(n)d 个") % {"n": overdue[row.unit_id]})
         out.append(
             AwardRow(row, negative.get(row.unit_id, 0), overdue.get(row.unit_id, 0), reasons)
         )

@@ -174,7 +174,7 @@ def due_for_unit_admin(user, period, branches) -> Due:
             missing += branch.n_expected - branch.n_done
             returned += branch.n_returned
             late += branch.n_late
-    notices = rectification_selectors.rate(rectification_selectors.rectifications_visible_to(user))
+    problems = rectification_selectors.rate(rectification_selectors.problems_visible_to(user))
     cases = case_stats(user)
     return Due(
         period=period,
@@ -183,8 +183,8 @@ def due_for_unit_admin(user, period, branches) -> Due:
         returned=returned,
         late_items=late,
         awaiting_check=review_selectors.awaiting_count(user, period),
-        rectification_open=notices["issued"] - notices["verified"],
-        rectification_overdue=notices["overdue"],
+        rectification_open=problems.open,
+        rectification_overdue=problems.overdue,
         cases_open=cases.open,
         cases_overdue=cases.overdue,
     )

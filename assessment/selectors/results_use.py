@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from units.selectors import scope_of
 
-from ..models import AnnualPlan, DutyReport, Grade, Period, Rectification
+from ..models import AnnualPlan, DutyReport, Grade, Period, Problem
 from .awards import AwardRow, RedFlag, award_rows, red_flag_candidates
 from .duty import duty_grades as graded_duty
 from .rectification import overdue_q
@@ -52,8 +52,8 @@ def open_problem_counts(unit_ids, today=None) -> dict:
     """{unit id: OpenProblems}: rectification problems not yet verified, and how many of them
     are past their deadline, today. One query."""
     rows = (
-        Rectification.objects.filter(unit_id__in=list(unit_ids))
-        .exclude(status=Rectification.Status.VERIFIED)
+        Problem.objects.filter(unit_id__in=list(unit_ids))
+        .exclude(status__in=[Problem.Status.VERIFIED, Problem.Status.WITHDRAWN])
         .values("unit_id")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
         .order_by()

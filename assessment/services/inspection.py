@@ -4,7 +4,6 @@ Only committee staff act here; each function checks the actor and is one transac
 """
 
 import secrets
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -30,6 +29,7 @@ from ..models import (
     InspectionRoundTransition,
     InspectionVerdict,
     InspectorScore,
+    Problem,
     RoundInspector,
     Standard,
     Submission,
@@ -40,12 +40,11 @@ from ..selectors.inspection import (
     scored_items,
     verdict_of,
 )
-from . import rectification
+from . import ledger
 from .review import GRADE_SHARES, accept, graded_score
 from .submissions import SubmissionError, ensure_open, record
 
 # How long a unit has to answer a problem an inspector found on site.
-FINDING_DEADLINE_DAYS = 30
 
 
 class InspectionError(Exception):
@@ -460,17 +459,17 @@ def arbitrate(verdict, *, by, grade="", score=None, comment=""):
     return verdict
 
 
-def _raise_finding_problem(*, by, round_, submission, text):
-    """The one place a finding becomes a problem for the unit to rectify."""
-    return rectification.issue(
-        by=by,
-        plan=round_.period.plan,
+def _raise_finding_problem(finding, *, by, round_, submission):
+    """The one place a finding becomes a problem on the ledger for the unit to rectify."""
+    return ledger.raise_problem(
+        by,
         unit=submission.unit,
         branch=submission.branch,
-        problem=_("联检联评「%(round)s」实地检查发现：%(text)s")
-        % {"round": round_.name, "text": text},
-        deadline=timezone.localdate() + timedelta(days=FINDING_DEADLINE_DAYS),
+        source=Problem.Source.ON_SITE,
+        description=_("联检联评「%(round)s」实地检查发现：%(text)s")
+        % {"round": round_.name, "text": finding.text},
         indicators=[submission.indicator],
+        origin=finding,
     )
 
 
@@ -490,13 +489,11 @@ def record_finding(assignment, *, by, text):
     text = (text or "").strip()
     if not text:
         raise InspectionError(_("请写明发现的问题。"))
-    problem = _raise_finding_problem(
-        by=by, round_=assignment.round, submission=assignment.submission, text=text
+    finding = InspectionFinding.objects.create(
+        assignment=assignment, unit=assignment.submission.unit, text=text, recorded_by=by
     )
-    return InspectionFinding.objects.create(
-        assignment=assignment,
-        unit=assignment.submission.unit,
-        text=text,
-        rectification=problem,
-        recorded_by=by,
+    finding.problem = _raise_finding_problem(
+        finding, by=by, round_=assignment.round, submission=assignment.submission
     )
+    finding.save(update_fields=["problem"])
+    return finding

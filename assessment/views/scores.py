@@ -430,8 +430,9 @@ def _staff_dashboard(request, period, scope):
     trend_table = [
         (row, [totals.get((quarter.pk, row.unit_id)) for quarter in quarters]) for row in rows
     ]
-    notices = rectification_selectors.rectifications_visible_to(request.user).filter(plan=plan)
-    rectification = rectification_selectors.rate(notices)
+    rectification = rectification_selectors.year_figures(
+        rectification_selectors.problems_visible_to(request.user), plan.year
+    )
     satisfaction = _satisfaction(plan, [r.unit_id for r in rows])
     branch_rows = []
     if not scope.sees_everything:
@@ -493,7 +494,7 @@ def _unit_dashboard(request, period, scope):
     progress = selectors.completeness(period, unit_ids=[unit.pk])
     trend = home.unit_trend_against_category(home.finished_quarters(plan), unit)
     standards = home.unit_standards_against_category(period, unit)
-    notices = rectification_selectors.rectifications_visible_to(request.user).filter(plan=plan)
+    problems = rectification_selectors.problems_visible_to(request.user).filter(unit=unit)
     data = {"charts": {}}
     if progress.branches:
         data["charts"]["progress"] = charts.progress_chart(progress.branches)
@@ -521,7 +522,7 @@ def _unit_dashboard(request, period, scope):
         "unit_trend": trend,
         "unit_standards": standards,
         "category_average": category_average,
-        "rectification": rectification_selectors.rate(notices),
+        "rectification": rectification_selectors.year_figures(problems, plan.year),
         "satisfaction": _satisfaction(plan, [unit.pk]),
         "branch_rows": selectors.branch_scores(period, unit=unit),
         "data": data,

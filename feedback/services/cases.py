@@ -17,6 +17,7 @@ from ..models import (
     FollowUpCase,
     Rating,
 )
+from ..signals import case_moved, cases_opened, cases_rescheduled
 from ..workdays import (
     add_working_days,
     calendar_years,
@@ -41,6 +42,7 @@ def open_case(rating: Rating, *, opened_on=None) -> FollowUpCase:
         deadlines_provisional=bool(uncovered_years(opened_on, rectify_due, calendar_years())),
     )
     CaseLog.objects.create(case=case, from_status="", to_status=Status.OPEN, note=_("差评自动立案"))
+    cases_opened.send(sender=FollowUpCase, cases=[case])
     return case
 
 
@@ -73,6 +75,7 @@ def open_cases(ratings: list[Rating]) -> list[FollowUpCase]:
     CaseLog.objects.bulk_create(
         CaseLog(case=case, from_status="", to_status=Status.OPEN, note=note) for case in cases
     )
+    cases_opened.send(sender=FollowUpCase, cases=cases)
     return cases
 
 
@@ -94,6 +97,7 @@ def settle_provisional_deadlines() -> int:
         case.deadlines_provisional = False
         settled.append(case)
     FollowUpCase.objects.bulk_update(settled, ["reply_due", "rectify_due", "deadlines_provisional"])
+    cases_rescheduled.send(sender=FollowUpCase, cases=settled)
     return len(settled)
 
 
@@ -110,6 +114,7 @@ def transition(case: FollowUpCase, target: str, *, user, note: str = "", **field
         CaseLog.objects.create(
             case=case, from_status=previous, to_status=target, actor=user, note=note[:300]
         )
+        case_moved.send(sender=FollowUpCase, case=case, user=user)
     return case
 
 

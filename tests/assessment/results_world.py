@@ -32,6 +32,7 @@ from assessment.models import (
     NegativeListEntry,
     Period,
     PeriodScore,
+    Problem,
     Rectification,
     ScoreSnapshot,
 )
@@ -139,19 +140,25 @@ def results_world(db, committee):
         created_by=committee,
     )
 
-    def notice(unit, deadline, status=Rectification.Status.ISSUED, plan=plan25):
-        return Rectification.objects.create(
-            plan=plan,
+    def notice(unit, deadline, status=Problem.Status.OPEN, plan=plan25):
+        """A notice of the plan's year holding one problem."""
+        rectification = Rectification.objects.create(
+            plan=plan, unit=unit, problem="组织生活不规范", deadline=deadline, issued_by=committee
+        )
+        return Problem.objects.create(
             unit=unit,
-            problem="组织生活不规范",
+            notice=rectification,
+            source=Problem.Source.REVIEW,
+            description="组织生活不规范",
+            found_on=dt.date(plan.year, 6, 1),
             deadline=deadline,
             status=status,
-            issued_by=committee,
+            raised_by=committee,
         )
 
     notice(a, today + dt.timedelta(days=10), plan=plan26)
     notice(a, today - dt.timedelta(days=3), plan=plan26)
-    notice(a, today - dt.timedelta(days=30), status=Rectification.Status.VERIFIED)
+    notice(a, today - dt.timedelta(days=30), status=Problem.Status.VERIFIED)
     notice(d, today - dt.timedelta(days=5))
     return {
         "plan25": plan25,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from assessment.models import (
     InspectionRound,
     InspectionVerdict,
-    Rectification,
+    Problem,
     Standard,
     Submission,
     SubmissionEvent,
@@ -142,10 +142,15 @@ def test_a_finding_raises_a_rectification_problem(committee, published, items):
     with pytest.raises(service.InspectionError):
         service.record_finding(zhang, by=zhang.inspector.user, text=" ")
     finding = service.record_finding(zhang, by=zhang.inspector.user, text="台账缺第三季度会议记录")
-    problem = Rectification.objects.get()
-    assert finding.rectification == problem
+    problem = Problem.objects.get()
+    assert finding.problem == problem
     assert (problem.unit, problem.branch) == (first.unit, first.branch)
-    assert "台账缺第三季度会议记录" in problem.problem
+    assert (problem.source, problem.origin, problem.raised_by) == (
+        Problem.Source.ON_SITE,
+        finding,
+        zhang.inspector.user,
+    )
+    assert "台账缺第三季度会议记录" in problem.description
     assert list(problem.indicators.all()) == [first.indicator]
     service.close_round(published, by=committee)
     with pytest.raises(service.InspectionError):

@@ -13,7 +13,7 @@ from assessment.measures import measure
 from assessment.models import (
     Indicator,
     NegativeListEntry,
-    Rectification,
+    Problem,
     Submission,
     SubmissionEvent,
 )
@@ -75,14 +75,16 @@ def share_item(dimension):
 
 
 def rectify(period, branch, committee, *, verified):
-    return Rectification.objects.create(
-        plan=period.plan,
+    """A problem on the ledger falling due at the period's end."""
+    start, end = period_dates(period.plan.year, period.kind)
+    return Problem.objects.create(
         unit=branch.unit,
         branch=branch,
-        problem="台账不全",
-        deadline=period_dates(period.plan.year, period.kind)[1],
-        status=Rectification.Status.VERIFIED if verified else Rectification.Status.ISSUED,
-        issued_by=committee,
+        source=Problem.Source.REVIEW,
+        description="台账不全",
+        found_on=start,
+        deadline=end,
+        status=Problem.Status.VERIFIED if verified else Problem.Status.OPEN,
     )
 
 
@@ -212,7 +214,7 @@ def test_recording_writes_submitted_values_once_and_keeps_an_override(
     )
     event = SubmissionEvent.objects.filter(submission=mine, action="override").get()
     assert (event.reason, event.changes) == ("一件已整改待销号", {"value": ["50.00", "75"]})
-    Rectification.objects.filter(pk=open_notice.pk).update(status=Rectification.Status.VERIFIED)
+    Problem.objects.filter(pk=open_notice.pk).update(status=Problem.Status.VERIFIED)
     record_measures(period, by=committee)
     mine.refresh_from_db()
     assert (mine.value, mine.measured_value) == (D("75.00"), D("100.00"))

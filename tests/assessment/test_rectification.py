@@ -5,7 +5,11 @@ import datetime as dt
 import pytest
 
 from assessment.models import Rectification
-from assessment.selectors.rectification import rate, rate_by_unit, rectifications_visible_to
+from assessment.selectors.rectification import (
+    ledger_report,
+    problems_visible_to,
+    rate,
+)
 from assessment.services import rectification as service
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import pdf, today
@@ -138,21 +142,28 @@ def test_rectification_rate_and_overdue_per_unit_and_overall(
         problem="问题三",
         deadline=today() + dt.timedelta(days=5),
     )
-    notices = rectifications_visible_to(committee)
-    assert rate(notices) == {"issued": 3, "verified": 1, "overdue": 1, "rate": 33.3}
+    # Verified ÷ due: the verified one and the overdue one are due; 问题三 is not yet.
+    figures = rate(problems_visible_to(committee))
+    assert (figures.found, figures.verified, figures.due, figures.overdue, figures.rate) == (
+        3,
+        1,
+        2,
+        1,
+        50,
+    )
     assert [
-        (r["unit__name"], r["issued"], r["verified"], r["overdue"], r["rate"])
-        for r in rate_by_unit(notices)
+        (r.label, r.found, r.verified, r.overdue, r.rate)
+        for r in ledger_report(problems_visible_to(committee)).by_unit
     ] == [
-        ("省乙局", 1, 0, 0, 0.0),
-        ("省甲厅", 2, 1, 1, 50.0),
+        ("省乙局", 1, 0, 0, None),
+        ("省甲厅", 2, 1, 1, 50),
     ]
-    assert rate(rectifications_visible_to(unit_admin))["issued"] == 2
+    assert rate(problems_visible_to(unit_admin)).found == 2
 
 
 def test_list_page_shows_rate_and_overdue(client, committee, notice, django_assert_max_num_queries):
     client.force_login(committee)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         response = client.get("/rectification/")
-    assert response.context["figures"]["rate"] == 0.0
+    assert response.context["report"].total.rate is None  # nothing due yet
     assert "部分支部“三会一课”记录不完整" in response.content.decode()

@@ -41,7 +41,7 @@ def test_awards_name_candidates_and_every_reason_of_exclusion(results_world):
         (
             "省丁委",
             False,
-            ["年度等次为“较差”，评先评优须为优秀或良好", "当年整改通知逾期未销号 1 项"],
+            ["年度等次为“较差”，评先评优须为优秀或良好", "当年整改问题逾期未销号 1 个"],
         ),
     ]
     assert [a.row.unit_name for a in awards.candidates] == ["省甲厅"]

@@ -56,7 +56,7 @@ def test_inspector_does_the_whole_assignment_with_the_keyboard(page, committee, 
                 page.keyboard.press("j")
     scores = {a.pk: (a.score.grade, a.score.comment) for a in zhang.assignments.all()}
     assert scores == {a.pk: ("ABCD"[n], f"第{n + 1}项意见") for n, a in enumerate(order)}
-    assert order[0].findings.get().rectification.unit == order[0].submission.unit
+    assert order[0].findings.get().problem.unit == order[0].submission.unit
 
 
 def test_round_page_settles_shows_figures_and_arbitrates(page, committee, round_, items):

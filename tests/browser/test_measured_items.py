@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.models import Indicator, Rectification, Submission
+from assessment.models import Indicator, Problem, Submission
 from assessment.rules import period_dates
 from assessment.services.measures import record_measures
 from tests.assessment.quarter_world import *  # noqa: F403
@@ -55,13 +55,13 @@ def test_measured_items_and_checked_numbers(
     page.screenshot(path=str(tmp_path / "out-of-range.png"), full_page=True)
     assert not Submission.objects.filter(indicator=items["quantitative"]).exists()
 
-    Rectification.objects.create(
-        plan=period.plan,
+    Problem.objects.create(
         unit=world["unit_a"],
         branch=world["a1"],
-        problem="台账不全",
+        source=Problem.Source.REVIEW,
+        description="台账不全",
+        found_on=period_dates(period.plan.year, period.kind)[0],
         deadline=period_dates(period.plan.year, period.kind)[1],
-        issued_by=committee,
     )
     record_measures(period, by=committee)
     row = Submission.objects.get(indicator=measured, branch=world["a1"])

@@ -22,7 +22,7 @@ from assessment.models import (
     NegativeListEntry,
     Period,
     Phase,
-    Rectification,
+    Problem,
     Standard,
     Submission,
     SubmissionEvent,
@@ -113,18 +113,18 @@ def submitted(world, q1, items, committee):
     )
     today = dt.date.today()
     for status, deadline in [
-        (Rectification.Status.VERIFIED, today - dt.timedelta(days=30)),
-        (Rectification.Status.ISSUED, today - dt.timedelta(days=3)),
-        (Rectification.Status.ANSWERED, today + dt.timedelta(days=10)),
+        (Problem.Status.VERIFIED, today - dt.timedelta(days=30)),
+        (Problem.Status.OPEN, today - dt.timedelta(days=3)),
+        (Problem.Status.ANSWERED, today + dt.timedelta(days=10)),
     ]:
-        Rectification.objects.create(
-            plan=q1.plan,
+        Problem.objects.create(
             unit=world["unit_b"],
             branch=world["b1"],
-            problem="三会一课记录不规范",
+            source=Problem.Source.REVIEW,
+            description="三会一课记录不规范",
+            found_on=dt.date(q1.plan.year, 3, 1),
             deadline=deadline,
             status=status,
-            issued_by=committee,
         )
     NegativeListEntry.objects.create(
         plan=q1.plan,

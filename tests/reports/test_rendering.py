@@ -86,7 +86,7 @@ def test_bulletin_xlsx_keeps_numbers_as_numbers(scored):
     assert sheet["E3"].data_type == "n"
     assert first[6:12] == [85.0] * 6
     second = [c.value for c in sheet[4]]
-    assert second[-1] == pytest.approx(33.3)
+    assert second[-1] == pytest.approx(50.0)
     assert book["负面清单"]["C3"].value == 2.0
 
 
@@ -110,7 +110,7 @@ def test_feedback_sheet_pdf_shows_the_return_reason(scored, tmp_path):
 
 def test_rectification_pdf_shows_the_rate_and_overdue_notices(scored, tmp_path):
     text = pdf_text(services.render_rectification_pdf(scored["period"]), tmp_path)
-    assert "33.3%" in text
+    assert "整改问题 3 个，整改措施 0 条，整改率 50.0%" in text
     assert "逾期" in text
     assert "三会一课记录不规范" in text
 

@@ -42,7 +42,7 @@ def test_committee_and_leader_read_every_use(client, results_world, committee, l
         assert "评先评优候选单位（1 个）" in text
         assert "列入当年负面清单 1 项" in text
         assert "发布版次：第 1 版" in text
-        assert "年度等次为“较差”，评先评优须为优秀或良好；当年整改通知逾期未销号 1 项" in text
+        assert "年度等次为“较差”，评先评优须为优秀或良好；当年整改问题逾期未销号 1 个" in text
         rewards = client.get("/results/2025/rewards/").content.decode()
         assert rewards.index("省甲厅") < rewards.index("省乙局") < rewards.index("省丁委")
         cadres = client.get("/results/2025/cadres/")
@@ -108,7 +108,7 @@ def test_awards_export(client, results_world, committee):
             "较差",
             "否",
             "不列入",
-            "年度等次为“较差”，评先评优须为优秀或良好；当年整改通知逾期未销号 1 项",
+            "年度等次为“较差”，评先评优须为优秀或良好；当年整改问题逾期未销号 1 个",
         ],
     ]
     flags = sheet_rows(client.get("/results/2025/awards.xlsx"), index=1)

@@ -5,6 +5,7 @@ from demo import duty as duty_demo
 from demo import evidence as evidence_demo
 from demo import feedback as feedback_demo
 from demo import inspection as inspection_demo
+from demo import ledger as ledger_demo
 from demo import organisation
 from demo import plans as plans_demo
 from demo import scores as scores_demo
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             feedback_demo.load()
             feedback_demo.load_survey()
             feedback_demo.publish_results()
+            ledger_demo.load()  # 整改台账: every source, measures, overdue, one reopened
             scores_demo.load()  # scores every plan from the answers above
             inspection_demo.load()  # 联检联评 on 2026 Q3 (after its answers are scored)
             plans_demo.publish_due()  # last: freezes the scores as published

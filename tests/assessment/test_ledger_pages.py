@@ -1,0 +1,189 @@
+"""The ledger page and its filters, the notice page with several problems, the problem page,
+and the import of problems (all rows or none)."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessment.models import Measure, Problem
+from assessment.services import ledger
+from assessment.services import rectification as notices
+from tests.assessment.quarter_world import *  # noqa: F403
+from tests.assessment.quarter_world import today
+
+
+def _raise(committee, unit, source, text, **kw):
+    return ledger.raise_problem(committee, unit=unit, source=source, description=text, **kw)
+
+
+@pytest.fixture
+def spread(world, committee, graded, quantitative):
+    return [
+        _raise(committee, world["unit_a"], "audit", "审计问题甲", indicators=[graded]),
+        _raise(committee, world["unit_a"], "tour", "巡察问题乙", indicators=[quantitative]),
+        _raise(committee, world["unit_b"], "audit", "审计问题丙", indicators=[graded]),
+    ]
+
+
+def _listed(response):
+    return sorted(p.description for p in response.context["page"])
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["审计问题丙", "审计问题甲", "巡察问题乙"]),
+        ("?source=audit", ["审计问题丙", "审计问题甲"]),
+        ("?standard=belief", ["巡察问题乙"]),
+        ("?status=answered", ["审计问题甲"]),
+        ("?unit={unit_b}", ["审计问题丙"]),
+    ],
+)
+def test_ledger_filters(client, world, committee, unit_admin, spread, query, expected):
+    ledger.answer(spread[0], by=unit_admin, text="已整改")
+    client.force_login(committee)
+    response = client.get("/rectification/" + query.format(unit_b=world["unit_b"].pk))
+    assert _listed(response) == expected
+
+
+def test_a_unit_sees_only_its_own_problems(client, unit_admin, spread):
+    client.force_login(unit_admin)
+    assert _listed(client.get("/rectification/")) == ["审计问题甲", "巡察问题乙"]
+    assert client.get(f"/rectification/problems/{spread[2].pk}/").status_code == 404
+    assert client.get(f"/rectification/problems/{spread[0].pk}/").status_code == 200
+
+
+def test_ledger_page_queries_do_not_grow(
+    client, world, committee, spread, django_assert_max_num_queries
+):
+    client.force_login(committee)
+    with django_assert_max_num_queries(18):
+        client.get("/rectification/")
+    for i in range(40):
+        _raise(committee, world["unit_b"], "on_site", f"问题{i}")
+    with django_assert_max_num_queries(18):
+        response = client.get("/rectification/")
+    assert "整改问题 43 个，整改措施 0 条，整改率 —" in response.content.decode()
+    assert response.context["report"].total.found == 43
+
+
+def test_notice_with_three_problems_answered_and_verified_on_its_page(
+    client, world, committee, unit_admin, plan
+):
+    client.force_login(committee)
+    client.post(
+        "/rectification/new/",
+        {
+            "unit": world["unit_a"].pk,
+            "problem": "问题一\n问题二\n\n问题三",
+            "deadline": (today() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    (notice,) = notices.Rectification.objects.all()
+    problems = list(notice.problems.order_by("pk"))
+    assert [p.description for p in problems] == ["问题一", "问题二", "问题三"]
+    client.force_login(unit_admin)
+    for p in problems:
+        response = client.post(
+            f"/rectification/problems/{p.pk}/answer/", {"answer": "已整改", "back": "notice"}
+        )
+        assert response["Location"] == f"/rectification/{notice.pk}/"
+    notice.refresh_from_db()
+    assert notice.status == "answered"
+    assert client.post(f"/rectification/problems/{problems[0].pk}/decide/").status_code == 403
+    client.force_login(committee)
+    for p in problems:
+        client.post(f"/rectification/problems/{p.pk}/decide/", {"action": "verify"})
+    notice.refresh_from_db()
+    assert notice.status == "verified"
+    page = client.get(f"/rectification/{notice.pk}/").content.decode()
+    assert page.count("已销号") >= 4
+
+
+def test_measure_added_on_the_problem_page(client, unit_admin, spread):
+    client.force_login(unit_admin)
+    client.post(
+        f"/rectification/problems/{spread[0].pk}/measures/",
+        {
+            "description": "建立台账月检制度",
+            "owner": "王五",
+            "due_on": today().isoformat(),
+            "also": [spread[1].pk],
+        },
+    )
+    measure = Measure.objects.get()
+    assert set(measure.problems.all()) == {spread[0], spread[1]}
+    # Another unit's problem cannot be attached.
+    client.post(
+        f"/rectification/problems/{spread[0].pk}/measures/",
+        {"description": "x", "owner": "y", "due_on": today().isoformat(), "also": [spread[2].pk]},
+    )
+    assert Measure.objects.count() == 1
+
+
+def _xlsx(rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["单位", "党支部", "问题来源", "问题描述", "严重程度", "相关指标编码"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("问题.xlsx", out.getvalue())
+
+
+def test_import_all_rows(client, world, committee, graded):
+    client.force_login(committee)
+    response = client.post(
+        "/rectification/import/",
+        {
+            "file": _xlsx(
+                [
+                    ["省甲厅", "", "审计发现", "账目问题", "较重", "B1"],
+                    ["省乙局", "", "督查发现", "督查问题", "", ""],
+                ]
+            )
+        },
+    )
+    assert response.status_code == 302
+    imported = Problem.objects.order_by("pk")
+    assert [(p.source, p.severity, p.working_days) for p in imported] == [
+        ("audit", "serious", 20),
+        ("supervision", "general", 30),
+    ]
+    assert list(imported[0].indicators.all()) == [graded]
+
+
+def test_import_with_one_bad_row_imports_nothing_and_names_the_line(client, world, committee):
+    client.force_login(committee)
+    response = client.post(
+        "/rectification/import/",
+        {
+            "file": _xlsx(
+                [
+                    ["省甲厅", "", "审计发现", "账目问题", "", ""],
+                    ["省甲厅", "乙局第一党支部", "外星发现", "", "", "ZZ99"],
+                ]
+            )
+        },
+    )
+    assert Problem.objects.count() == 0
+    problems = response.context["outcome"].problems
+    assert [p.line for p in problems] == [3]
+    assert "“党支部”中的“乙局第一党支部”不是该单位的党支部。" in problems[0].message
+    assert "“问题来源”应为" in problems[0].message
+    assert "“问题描述”不能为空。" in problems[0].message
+    assert "“相关指标编码”中的“ZZ99”不存在。" in problems[0].message
+    assert "第 3 行" in response.content.decode()
+
+
+def test_import_template_downloads(client, committee, unit_admin):
+    client.force_login(committee)
+    response = client.get("/rectification/import/template.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in book.active[1]][:4] == ["单位", "党支部", "问题来源", "问题描述"]
+    client.force_login(unit_admin)
+    assert client.get("/rectification/import/template.xlsx").status_code == 403
