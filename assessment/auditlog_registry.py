@@ -46,7 +46,7 @@ auditlog.register(GradingRule)
 auditlog.register(ScoreSnapshot, exclude_fields=["data"])
 auditlog.register(NegativeListEntry)
 auditlog.register(Rectification)
-auditlog.register(Turnaround)  # 后进转化: its moves are TurnaroundEvent rows as well
+auditlog.register(Turnaround, exclude_fields=["events", "actions"])  # moves: TurnaroundEvent rows
 auditlog.register(DutyReport, exclude_fields=["figures", "updated_at"])
 auditlog.register(PartyConfirmation)
 # Joint inspection: the round's settings, every inspector's score, verdicts and findings.

@@ -13,7 +13,7 @@ from units.models import Unit
 from units.numbers import TENTH, rounded
 from units.selectors import scope_of
 
-from ..models import DutyReport, Grade, PartyConfirmation, Period, Rectification, Submission
+from ..models import DutyReport, Grade, PartyConfirmation, Period, Problem, Submission
 from ..rules import period_dates
 from . import rectification as rectification_selectors
 from .score_rows import rows_for, scored_periods
@@ -278,22 +278,25 @@ def _score_figures(period, unit, branch) -> dict:
 
 
 def _rectification_figures(year, unit, branch) -> tuple[dict, list]:
-    notices = Rectification.objects.filter(plan__year=year, unit=unit)
+    """The year's problems on the ledger (found that year): the Changchun-style figures and
+    those still open."""
+    problems = Problem.objects.filter(unit=unit)
     if branch is not None:
-        notices = notices.filter(branch=branch)
-    figures = rectification_selectors.rate(notices)
+        problems = problems.filter(branch=branch)
+    figures = rectification_selectors.year_figures(problems, year)
     still_open = [
-        [r.problem[:200], r.deadline.isoformat(), str(r.get_status_display())]
-        for r in notices.exclude(status=Rectification.Status.VERIFIED).order_by("deadline", "pk")[
-            :OPEN_PROBLEM_LIMIT
-        ]
+        [p.description[:200], p.deadline.isoformat(), str(p.get_status_display())]
+        for p in problems.filter(found_on__year=year)
+        .exclude(status__in=[Problem.Status.VERIFIED, Problem.Status.WITHDRAWN])
+        .order_by("deadline", "pk")[:OPEN_PROBLEM_LIMIT]
     ]
     return (
         {
-            "issued": figures["issued"],
-            "verified": figures["verified"],
-            "overdue": figures["overdue"],
-            "rate": _text(figures["rate"]),
+            "issued": figures.found,
+            "measures": figures.measures,
+            "verified": figures.verified,
+            "overdue": figures.overdue,
+            "rate": _text(figures.rate),
         },
         still_open,
     )

@@ -165,7 +165,7 @@ def inspected_evidence_of(user) -> QuerySet[Evidence]:
 
 
 def findings_of(assignment: InspectionAssignment) -> QuerySet[InspectionFinding]:
-    return InspectionFinding.objects.filter(assignment=assignment).select_related("rectification")
+    return InspectionFinding.objects.filter(assignment=assignment).select_related("problem")
 
 
 def round_ratings(round_: InspectionRound, *, submission_ids=None) -> dict:

@@ -144,7 +144,11 @@ def draft_texts(figures: dict, who: str) -> dict:
             }
         )
     parts.append(
-        _("全年收到整改通知 %(issued)s 份，已销号 %(verified)s 份，逾期 %(overdue)s 份。") % rect
+        _(
+            "全年整改问题 %(issued)s 个，整改措施 %(measures)s 条，"
+            "已销号 %(verified)s 个，逾期 %(overdue)s 个。"
+        )
+        % {"measures": 0, **rect}
     )
     if sat.get("value") is not None:
         parts.append(

@@ -15,6 +15,7 @@ from assessment.models import (
     PartyConfirmation,
     PartyConfirmationTransition,
     Period,
+    Problem,
     Rectification,
     Submission,
 )
@@ -240,13 +241,14 @@ def test_committee_drafts_one_report_per_party_secretary_and_branch(world, commi
     assert report.status == "draft"
     assert report.figures["rectification"] == {
         "issued": 0,
+        "measures": 0,
         "verified": 0,
         "overdue": 0,
         "rate": None,
     }
     assert report.figures["satisfaction"]["sample"] == 0
     assert report.duties.startswith("2025年，省甲厅党组书记履行党建工作责任")
-    assert "全年收到整改通知 0 份，已销号 0 份，逾期 0 份。" in report.duties
+    assert "全年整改问题 0 个，整改措施 0 条，已销号 0 个，逾期 0 个。" in report.duties
 
 
 def test_only_committee_drafts(world, party_secretary):
@@ -255,25 +257,23 @@ def test_only_committee_drafts(world, party_secretary):
 
 
 def test_draft_takes_rectification_and_open_problems_of_the_year(world, committee):
-    from tests.factories import AnnualPlanFactory
-
-    plan = AnnualPlanFactory(year=2025)
-    for problem, status in (("台账不全", "issued"), ("学习流于形式", "verified")):
-        notice = Rectification.objects.create(
-            plan=plan,
+    for description, status in (("台账不全", "open"), ("学习流于形式", "verified")):
+        Problem.objects.create(
             unit=world["unit_a"],
-            problem=problem,
+            source=Problem.Source.REVIEW,
+            description=description,
+            found_on=dt.date(2025, 5, 6),
             deadline=dt.date(2025, 6, 30),
-            issued_by=committee,
+            status=status,
+            raised_by=committee,
         )
-        Rectification.objects.filter(pk=notice.pk).update(status=status)
     service.draft_reports(2025, by=committee, unit_ids=[world["unit_a"].pk])
     report = DutyReport.objects.get(year=2025, unit=world["unit_a"], branch=None)
     assert report.figures["rectification"]["issued"] == 2
     assert report.figures["rectification"]["verified"] == 1
     assert report.figures["rectification"]["rate"] == "50.0"
-    assert report.figures["open_problems"] == [["台账不全", "2025-06-30", "已下发"]]
-    assert report.problems == "1. 台账不全（整改期限 2025-06-30，已下发）"
+    assert report.figures["open_problems"] == [["台账不全", "2025-06-30", "待整改"]]
+    assert report.problems == "1. 台账不全（整改期限 2025-06-30，待整改）"
 
 
 def test_author_edits_and_submits_then_committee_grades(

@@ -5,11 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessment.models import InspectionRound, InspectionVerdict, Rectification
+from assessment.models import InspectionRound, InspectionVerdict, Problem
 from assessment.services import inspection as service
 from assessment.services.evidence import store_evidence
 from tests.assessment.inspection_world import *  # noqa: F403
-from tests.factories import UserFactory
+from tests.factories import UserFactory, user_with_role
 from units.models import Role
 
 
@@ -142,8 +142,9 @@ def test_inspector_sees_evidence_records_a_finding_and_loses_access_on_close(
     from tests.assessment.quarter_world import pdf
 
     first = items[0]
+    secretary = user_with_role(Role.Kind.SECRETARY, branch=first.branch)
     evidence = store_evidence(
-        pdf(), by=committee, unit=first.unit, branch=first.branch, period=first.period
+        pdf(), by=secretary, unit=first.unit, branch=first.branch, period=first.period
     )
     first.evidence.add(evidence)
     zhang = published.assignments.get(submission=first, inspector__user__full_name="丙委张三")
@@ -155,7 +156,7 @@ def test_inspector_sees_evidence_records_a_finding_and_loses_access_on_close(
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
     response = client.post(f"/inspection/items/{zhang.pk}/findings/", {"text": "会议记录缺签到"})
     assert response["Location"] == f"/inspection/mine/?s={zhang.pk}"
-    assert Rectification.objects.get().unit == first.unit
+    assert Problem.objects.get().unit == first.unit
     service.close_round(published, by=committee)
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 404
     assert client.post(f"/inspection/items/{zhang.pk}/score/", {"grade": "A"}).status_code == 404

@@ -230,7 +230,7 @@ def _inspection_outside(g, unit_b, b_admin, outsider, outside):
         assignment=assignments[0],
         unit=unit_b,
         text=f"{MARKER}发现",
-        rectification=outside["rectification"],
+        problem=outside["rectification"].problems.first(),
         recorded_by=b_admin,
     )
     return round_
