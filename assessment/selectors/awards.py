@@ -82,6 +82,21 @@ class CycleResult:
     rows: list
     candidates: list
     threshold: Decimal
+    name: str = ""  # what the result is called on the page (``result_name``)
+    formula: str = ""
+
+
+def result_name(improvement_weight) -> tuple[str, str]:
+    """(name, formula) of the three-year result as ``rules.three_year_result`` computes it
+    for a cycle's improvement weight: the plain mean, or the mean plus the weighted
+    improvement from the first year to the last."""
+    weight = Decimal(improvement_weight or 0)
+    if not weight:
+        return _("三年平均分"), _("三年平均分 = 各年度年度大考总分的平均。")
+    return _("三年结果（含提升幅度）"), _(
+        "三年结果 = 各年度年度大考总分的平均 + %(weight)s ×（问效年总分 − 对标年总分）；"
+        "对标年或问效年尚未考核时只计平均。"
+    ) % {"weight": weight.normalize()}
 
 
 def cycle_result(cycle) -> CycleResult:
@@ -98,6 +113,7 @@ def cycle_result(cycle) -> CycleResult:
     rule = (GradingRule.objects.filter(plan=plans[-1]).first() if plans else None) or GradingRule(
         good_min=Decimal("80")
     )
+    name, formula = result_name(cycle.improvement_weight)
     units = {}
     for plan in plans:
         period = annual.get(plan.pk)
@@ -120,7 +136,10 @@ def cycle_result(cycle) -> CycleResult:
         elif len(totals) < len(plans) or len(plans) < 3:
             entry.reason = _("三个年度尚未全部完成考核")
         elif entry.mean < rule.good_min:
-            entry.reason = _("三年平均分低于 %(line)s") % {"line": rounded(rule.good_min)}
+            entry.reason = _("%(name)s低于 %(line)s") % {
+                "name": name,
+                "line": rounded(rule.good_min),
+            }
         else:
             entry.candidate = True
         result_rows.append(entry)
@@ -134,4 +153,6 @@ def cycle_result(cycle) -> CycleResult:
         result_rows,
         [r for r in result_rows if r.candidate],
         rounded(rule.good_min),
+        name,
+        formula,
     )
