@@ -36,6 +36,13 @@ from .submissions import (
 )
 
 PLATFORM_USERNAME = "platform-measures"
+
+
+class NotPermitted(SubmissionError):
+    """The actor may not measure or override at all: not committee staff acting as such
+    (a token narrowed to one unit or to reading is refused too, ``Scope.acts_as_committee``)."""
+
+
 PENDING = (Submission.Status.SUBMITTED, Submission.Status.UNIT_CHECKED)
 
 
@@ -96,7 +103,7 @@ class MeasureOutcome:
 def record_measures(period: Period, *, by) -> MeasureOutcome:
     """Take every measured item's figures for the period and write them as submissions."""
     if not _may_record(by):
-        raise SubmissionError(_("只有机关工委工作人员可以取数。"))
+        raise NotPermitted(_("只有机关工委工作人员可以取数。"))
     ensure_open(period)
     outcome = MeasureOutcome()
     now = timezone.now()
@@ -169,7 +176,7 @@ def override_measured(submission: Submission, *, by, read_version: int, value, r
     """Staff replace a measured value awaiting review with their own, saying why; later
     measurements no longer touch it. The usual 通过 then scores it."""
     if not can_manage(by):
-        raise SubmissionError(_("只有机关工委工作人员可以修正系统取数。"))
+        raise NotPermitted(_("只有机关工委工作人员可以修正系统取数。"))
     ensure_open(submission.period)
     if not submission.is_measured:
         raise SubmissionError(_("此项不是系统取数项。"))
