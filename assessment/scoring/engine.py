@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Avg, Case, Count, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Abs, Greatest, Least, Round
+from django.db.models.functions import Abs, Coalesce, Greatest, Least, Round
 from django.utils import timezone
 
 from feedback.selectors import satisfaction_ranges
@@ -226,7 +226,8 @@ def item_points_expression(catalogue: Catalogue):
 
     Items sharing a rule (kind, full marks, factor) share one WHEN: a system has ~70 items
     but a handful of rules, and the database evaluates the WHENs in turn for every row.
-    tests/assessment/test_scoring_rules.py checks it against ``rules.item_points``.
+    tests/assessment/test_scoring_sql_equals_rules.py checks it against ``rules.item_points``
+    on random data (SQLite and PostgreSQL).
     """
     by_rule = defaultdict(list)
     for m in catalogue.items.values():
@@ -235,7 +236,9 @@ def item_points_expression(catalogue: Catalogue):
         elif m.kind in (Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION):
             by_rule[(m.kind, m.max_score, None)].append(m.id)
     whens = []
-    score = F("reviewer_score")
+    # No score counts 0 (``rules.item_points``); PostgreSQL's LEAST would otherwise skip the
+    # NULL of ABS(NULL) and take a deduction's full marks.
+    score = Coalesce(F("reviewer_score"), Value(ZERO), output_field=POINTS)
     for (kind, max_score, factor), ids in by_rule.items():
         if kind == "regular":
             clamped = Least(Greatest(score, Value(ZERO)), Value(max_score))
