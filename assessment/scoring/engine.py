@@ -174,20 +174,31 @@ class Catalogue:
         return self._memo[memo_key][1]
 
 
-def catalogue_for(period: Period) -> Catalogue:
-    """Two queries (the items and their categories) for the period's system."""
+def catalogue_for(period: Period, memo: dict | None = None) -> Catalogue:
+    """Two queries (the items and their categories) for the period's system. ``memo``, a
+    dict kept by the caller, shares them between periods of the same system (a plan's
+    recompute reads its system once, not once per period)."""
     system = system_for(period)
-    catalogue = Catalogue()
     if system is None:
-        return catalogue
-    items = load_items(system, include_retired=True)
+        return Catalogue()
+    frequencies = FREQUENCIES_BY_PERIOD[period.kind]
+    memo = {} if memo is None else memo
+    key = (system.pk, frozenset(frequencies))
+    if key not in memo:
+        if system.pk not in memo:
+            memo[system.pk] = load_items(system, include_retired=True)
+        memo[key] = _catalogue(system, memo[system.pk], frequencies)
+    return memo[key]
+
+
+def _catalogue(system, items: list, frequencies) -> Catalogue:
+    catalogue = Catalogue()
     nodes = flatten(build_tree(system, items))
     active_children = defaultdict(int)
     for item in items:
         if item.parent_id and not item.retired_at:
             active_children[item.parent_id] += 1
     by_pk = {item.pk: item for item in items}
-    frequencies = FREQUENCIES_BY_PERIOD[period.kind]
     for node in nodes:
         item = node.item
         root = item
@@ -462,10 +473,11 @@ def load_composite(inputs: Inputs, unit_ids=None, figures=None) -> None:
         }
 
 
-def load(period: Period, unit_ids=None, *, satisfaction_figures=None) -> Inputs:
+def load(period: Period, unit_ids=None, *, satisfaction_figures=None, catalogues=None) -> Inputs:
     """Everything the period's rows (or these units' rows) are computed from;
-    ``satisfaction_figures``, when given, what a composite uses instead of reading them."""
-    catalogue = catalogue_for(period)
+    ``satisfaction_figures``, when given, what a composite uses instead of reading them;
+    ``catalogues``, the ``catalogue_for`` memo shared by the periods of one recompute."""
+    catalogue = catalogue_for(period, catalogues)
     units = Unit.objects.filter(active=True)
     if unit_ids is not None:
         units = units.filter(id__in=list(unit_ids))
@@ -881,10 +893,11 @@ def write(period: Period, scores: list, others: list, unit_ids=None) -> int:
 # --- recompute -------------------------------------------------------------------------------
 
 
-def recompute(period: Period, unit_ids=None, satisfactions=None) -> int:
+def recompute(period: Period, unit_ids=None, satisfactions=None, catalogues=None) -> int:
     """Write a period's scores: all of them, or (``unit_ids``) those units' rows only, the
     period re-ranked either way. ``satisfactions``: ``load_satisfactions`` of every unit,
-    when the caller read them for several periods at once. Returns the rows computed."""
+    when the caller read them for several periods at once; ``catalogues``: a
+    ``catalogue_for`` memo the caller shares between periods. Returns the rows computed."""
     figures = (satisfactions or {}).get(period.pk)
     others, other_units = [], {}
     if unit_ids is not None:
@@ -892,16 +905,16 @@ def recompute(period: Period, unit_ids=None, satisfactions=None) -> int:
         others, other_units = load_stored(period, unit_ids)
         if not others and not PeriodScore.objects.filter(period=period).exists():
             unit_ids = None  # nothing to re-rank against: compute the whole period
-    inputs = load(period, unit_ids, satisfaction_figures=figures)
+    inputs = load(period, unit_ids, satisfaction_figures=figures, catalogues=catalogues)
     if unit_ids is not None and period.is_composite and _exam_moved(inputs, others):
         # These units' items alone hold the exam: it may just have started (or ended) for
         # every unit of the period, so the whole period is recomputed.
-        return recompute(period, satisfactions=satisfactions)
+        return recompute(period, satisfactions=satisfactions, catalogues=catalogues)
     if not inputs.tallies and not inputs.quarter_rows:
         if unit_ids is not None:
             # These units have nothing left: whether the period still has scores at all
             # depends on the others; the whole period decides (rare: a last item returned).
-            return recompute(period, satisfactions=satisfactions)
+            return recompute(period, satisfactions=satisfactions, catalogues=catalogues)
         # Nothing accepted yet (and no quarters to combine): no scores, rather than a
         # ranking of zeros. Completeness is read live by the selectors.
         PeriodScore.objects.filter(period=period)._raw_delete(PeriodScore.objects.db)
@@ -921,12 +934,14 @@ def _exam_moved(inputs: Inputs, others: list) -> bool:
 
 
 def _with_plan(period: Period) -> Period:
-    return Period.objects.select_related("plan").get(pk=period.pk)
+    return Period.objects.select_related("plan", "system").get(pk=period.pk)
 
 
 def _composites_of(period: Period) -> list:
     composites = Period.objects.filter(plan_id=period.plan_id, kind__in=list(Period.COMPOSITES))
-    return sorted(composites.select_related("plan"), key=lambda p: Period.COMPUTING.index(p.kind))
+    return sorted(
+        composites.select_related("plan", "system"), key=lambda p: Period.COMPUTING.index(p.kind)
+    )
 
 
 @transaction.atomic
@@ -934,11 +949,14 @@ def recompute_period(period: Period, *, cascade: bool = True) -> int:
     """Recompute one period's scores; with cascade, the plan's composites after a quarter.
     Returns the number of score rows written."""
     period = _with_plan(period)
-    written = recompute(period)
+    catalogues: dict = {}
+    written = recompute(period, catalogues=catalogues)
     if cascade and period.is_quarter:
         composites = _composites_of(period)
         figures = load_satisfactions(composites)
-        written += sum(recompute(other, satisfactions=figures) for other in composites)
+        written += sum(
+            recompute(other, satisfactions=figures, catalogues=catalogues) for other in composites
+        )
     return written
 
 
@@ -947,16 +965,17 @@ def recompute_units(period: Period, unit_ids, *, cascade: bool = False) -> int:
     """Recompute some units' rows (the unit's and its branches') in one period, and with
     cascade their rows in the plan's composites; every period touched is re-ranked."""
     period = _with_plan(period)
-    written = recompute(period, unit_ids)
+    catalogues: dict = {}
+    written = recompute(period, unit_ids, catalogues=catalogues)
     if cascade and period.is_quarter:
         composites = _composites_of(period)
         figures = load_satisfactions(composites)
-        written += sum(recompute(other, unit_ids, figures) for other in composites)
+        written += sum(recompute(other, unit_ids, figures, catalogues) for other in composites)
     return written
 
 
 def _plan_periods(plan_id: int) -> list:
-    periods = Period.objects.filter(plan_id=plan_id).select_related("plan")
+    periods = Period.objects.filter(plan_id=plan_id).select_related("plan", "system")
     return sorted(periods, key=lambda p: Period.COMPUTING.index(p.kind))
 
 
@@ -966,7 +985,8 @@ def recompute_plan(plan: AnnualPlan, unit_ids=None) -> int:
     half-year and the year (their satisfaction figures read in one scan)."""
     periods = _plan_periods(plan.pk)
     figures = load_satisfactions(periods)
-    return sum(recompute(period, unit_ids, figures) for period in periods)
+    catalogues: dict = {}  # the plan's periods mostly share one system
+    return sum(recompute(period, unit_ids, figures, catalogues) for period in periods)
 
 
 def recompute_reviewed(period_id: int, unit_ids, reach: str) -> int:
