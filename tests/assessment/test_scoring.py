@@ -310,7 +310,6 @@ def test_recompute_plan_reads_each_indicator_system_once(world):
 
     from assessment.models import Period
     from assessment.selectors.plans import system_for
-
     from tests.factories import PeriodFactory
 
     q1 = world["q1"]
