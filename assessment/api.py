@@ -51,6 +51,7 @@ from .selectors import submissions as submission_selectors
 from .services import duty as duty_service
 from .services import evidence as evidence_service
 from .services import ledger as ledger_service
+from .services import measures as measure_service
 from .services import periods as period_service
 from .services import rectification as rectification_service
 from .services import review as review_service
@@ -237,6 +238,29 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._transition(request, "reopen")
+
+    @extend_schema(
+        summary="系统取数：立即按平台数据为本节点的系统取数项取数（机关工委）",
+        request=None,
+        responses={200: s.MeasureOutcomeSerializer, **STATE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def measure(self, request, pk=None):
+        # The service decides who may (committee staff acting as such: no narrowed token).
+        period = self.get_object()
+        try:
+            outcome = measure_service.record_measures(period, by=request.user)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc, request) from exc
+        return Response(
+            s.MeasureOutcomeSerializer(
+                {
+                    "created": outcome.created,
+                    "updated": outcome.updated,
+                    "kept": sorted(k.pk for k in outcome.kept),
+                }
+            ).data
+        )
 
     @extend_schema(responses=s.PeriodTransitionSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -701,6 +725,29 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
                 grade=data.get("grade", ""),
                 score=data.get("score"),
                 comment=data.get("comment", ""),
+            ),
+        )
+
+    @extend_schema(
+        summary="修正系统取数（须写明原因；修正后仍须通过）",
+        request=s.OverrideSerializer,
+        responses={200: s.SubmissionSerializer, **SUBMISSION_WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def override(self, request, pk=None):
+        submission = self.get_object()
+        body = s.OverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self._act(
+            request,
+            submission,
+            lambda submission: measure_service.override_measured(
+                submission,
+                by=request.user,
+                read_version=data["version"],
+                value=data["value"],
+                reason=data["reason"],
             ),
         )
 

@@ -218,6 +218,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "version",
             "updated_at",
+            "measured_value",
+            "measured_at",
+            "override_reason",
         ]
         read_only_fields = fields
 
@@ -365,6 +368,26 @@ class AcceptSerializer(serializers.Serializer):
     )
     comment = serializers.CharField(
         label=_("审核意见"), max_length=2000, required=False, allow_blank=True
+    )
+
+
+class OverrideSerializer(serializers.Serializer):
+    """Staff replace a measured value awaiting review (系统取数修正), saying why."""
+
+    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    value = serializers.DecimalField(label=_("修正后的数值"), max_digits=12, decimal_places=2)
+    reason = serializers.CharField(label=_("修正原因"), max_length=2000, allow_blank=True)
+
+
+class MeasureOutcomeSerializer(serializers.Serializer):
+    """What one on-demand measuring of a period wrote (系统取数)."""
+
+    created = serializers.IntegerField(label=_("新增项数"))
+    updated = serializers.IntegerField(label=_("更新项数"))
+    kept = serializers.ListField(
+        child=serializers.IntegerField(),
+        label=_("保留人工数值的事项"),
+        help_text=_("取数值已变、但数值已由工作人员修正或确认而保留的事项 ID"),
     )
 
 

@@ -225,6 +225,23 @@ def run_ledger(scale: float, *, requests: int = 30, log=print):
     yield from ledger.ledger_figures(ds, scale, requests=requests)
 
 
+def run_scoring(scale: float, *, log=print):
+    """Only the whole-plan recompute figure (and the one review's), on a dataset built once
+    at `scale`."""
+    from bench import dataset
+    from bench.figures import scoring
+
+    log(f"building the dataset at scale {scale:.3g} …")
+    ds = dataset.build(scale, log=log)
+    log("scoring …")
+    yield from scoring.recompute_figures(ds, naive=False)
+    dataset.vacuum(["assessment_periodscore"])
+    yield from scoring.one_review_figure(ds)
+
+
+ONLY = {"import": run_import, "ledger": run_ledger, "scoring": run_scoring}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Province-scale benchmarks (issue 9).")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = province scale")
@@ -237,7 +254,7 @@ def main(argv=None):
     parser.add_argument("--pdfs", type=int, default=6, help="scorecards to time")
     parser.add_argument(
         "--only",
-        choices=["import", "ledger"],
+        choices=sorted(ONLY),
         help="build the dataset once at --scale and take only these figures",
     )
     args = parser.parse_args(argv)
@@ -258,10 +275,10 @@ def main(argv=None):
     with path.open("w") as out:
         out.write(json.dumps(lines[0], ensure_ascii=False) + "\n")
         figures = (
-            run_import(args.scale, log=log)
-            if args.only == "import"
-            else run_ledger(args.scale, requests=args.requests, log=log)
+            run_ledger(args.scale, requests=args.requests, log=log)
             if args.only == "ledger"
+            else ONLY[args.only](args.scale, log=log)
+            if args.only
             else run_all(
                 args.scale,
                 growth=not args.no_growth,

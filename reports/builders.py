@@ -536,8 +536,10 @@ def build_cycle_evaluation(period: Period) -> c.CycleEvaluation:
         rows=rows,
         selection=[r for r in rows if r.recommended],
         selection_rule=_(
-            "三个年度均完成考核、无一票否决、三年平均分不低于 %(line)s 分（良好线）的单位"
-            "列入推荐名单，按三年平均分排序。"
+            "三个年度均完成考核、无一票否决、%(name)s不低于 %(line)s 分（良好线）的单位"
+            "列入推荐名单，按%(name)s排序。"
         )
-        % {"line": result.threshold},
+        % {"line": result.threshold, "name": result.name},
+        result_name=result.name,
+        result_formula=result.formula,
     )

@@ -307,3 +307,5 @@ class CycleEvaluation:
     rows: list[CycleRow]
     selection: list[CycleRow]
     selection_rule: str
+    result_name: str = ""  # the three-year result as the cycle's rule computes it
+    result_formula: str = ""

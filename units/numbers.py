@@ -11,6 +11,8 @@ def rounded(value, places: Decimal = CENT) -> Decimal | None:
 
     Every stored score, point and rate is rounded to 0.01 and every share shown as a
     percentage (satisfaction, reporting rates) to 0.1, always half up."""
+    if type(value) is Decimal:  # the common case first: the engine rounds ~10⁶ a recompute
+        return value.quantize(places, rounding=ROUND_HALF_UP)
     if value is None or value == "":
         return None
     if not isinstance(value, Decimal):

@@ -148,6 +148,9 @@ class PeriodScore(models.Model):
     # separate long table cost ~16 rows per score to write and to read on every page).
     parts = models.JSONField(_("分项得分"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
+    # MD5 of the columns the engine computed, ranks, grade and tier aside: a recompute
+    # rewrites only the rows whose digest or ranks changed (engine.write).
+    digest = models.CharField(_("内容摘要"), max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["period", "rank", "pk"]

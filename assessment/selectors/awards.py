@@ -152,6 +152,21 @@ class CycleResult:
     as_of: Period | None = None
     final: bool = False
     choices: list = field(default_factory=list)  # the finished annual periods, by year
+    name: str = ""  # what the result is called on the page (``result_name``)
+    formula: str = ""
+
+
+def result_name(improvement_weight) -> tuple[str, str]:
+    """(name, formula) of the three-year result as ``rules.three_year_result`` computes it
+    for a cycle's improvement weight: the plain mean, or the mean plus the weighted
+    improvement from the first year to the last."""
+    weight = Decimal(improvement_weight or 0)
+    if not weight:
+        return _("三年平均分"), _("三年平均分 = 各年度年度大考总分的平均。")
+    return _("三年结果（含提升幅度）"), _(
+        "三年结果 = 各年度年度大考总分的平均 + %(weight)s ×（问效年总分 − 对标年总分）；"
+        "对标年或问效年尚未考核时只计平均。"
+    ) % {"weight": weight.normalize()}
 
 
 def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
@@ -177,6 +192,7 @@ def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
     rule = (GradingRule.objects.filter(plan=plans[-1]).first() if plans else None) or GradingRule(
         good_min=Decimal("80")
     )
+    name, formula = result_name(cycle.improvement_weight)
     units = {}
     for plan in counted:
         period = annual.get(plan.pk)
@@ -199,7 +215,10 @@ def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
         elif any(t is None for t in totals):
             entry.reason = _("有年度未参加年度大考")
         elif entry.mean < rule.good_min:
-            entry.reason = _("平均分低于 %(line)s") % {"line": rounded(rule.good_min)}
+            entry.reason = _("%(name)s低于 %(line)s") % {
+                "name": name,
+                "line": rounded(rule.good_min),
+            }
         else:
             entry.candidate = True
         result_rows.append(entry)
@@ -216,4 +235,6 @@ def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
         as_of=as_of,
         final=len(plans) >= 3 and len(counted) == len(plans),
         choices=choices,
+        name=name,
+        formula=formula,
     )

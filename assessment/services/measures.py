@@ -37,6 +37,8 @@ from .submissions import (
 )
 
 PLATFORM_USERNAME = "platform-measures"
+
+
 PENDING = (Submission.Status.SUBMITTED, Submission.Status.UNIT_CHECKED)
 
 

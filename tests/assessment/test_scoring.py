@@ -300,3 +300,29 @@ def test_reviews_in_one_transaction_enqueue_one_recompute_per_period(
             for sub in subs:
                 schedule.after_review(sub)
     assert len(callbacks) == 1
+
+
+def test_recompute_plan_reads_each_indicator_system_once(world):
+    """The plan's periods share their system's items (``catalogue_for``'s memo): the items
+    are read once per system, not once per period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment.models import Period
+    from assessment.selectors.plans import system_for
+    from tests.factories import PeriodFactory
+
+    q1 = world["q1"]
+    PeriodFactory(plan=q1.plan, kind=Period.Kind.Q2, system=system_for(q1))
+    periods = list(Period.objects.filter(plan=q1.plan))
+    systems = {system_for(p).pk for p in periods}
+    assert (len(periods), len(systems)) == (2, 1)
+    with CaptureQueriesContext(connection) as ctx:
+        engine.recompute_plan(q1.plan)
+    item_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "assessment_indicator"."id"')
+        and '"assessment_indicator"."system_id" =' in q["sql"]
+    ]
+    assert len(item_reads) == len(systems)

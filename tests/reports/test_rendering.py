@@ -152,3 +152,24 @@ def test_satisfaction_report_reads_the_feedback_apps_figures(scored, tmp_path):
     source.assert_called_once_with(scored["period"].opens_on, scored["period"].deadline)
     assert re.search(r"1\s+省乙局\s+窗口服务类\s+86\.4\s+42", text)
     assert re.search(r"2\s+省甲厅\s+经济调节类\s+—\s+0", text)
+
+
+@pytest.mark.parametrize(
+    "weight, name",
+    [("0", "三年平均分"), ("0.5", "三年结果（含提升幅度）")],
+)
+def test_cycle_pdf_names_the_result_as_the_cycles_rule_computes_it(
+    three_years, tmp_path, weight, name
+):
+    from decimal import Decimal
+
+    cycle = three_years["cycle"]
+    cycle.improvement_weight = Decimal(weight)
+    cycle.save(update_fields=["improvement_weight"])
+    evaluation = builders.build_cycle_evaluation(three_years["period"])
+    assert evaluation.result_name == name
+    assert f"{name}不低于" in evaluation.selection_rule
+    text = re.sub(r"\s+", "", pdf_text(services.render_cycle_pdf(three_years["period"]), tmp_path))
+    assert text.count(name) >= 3  # both table headers and the selection rule
+    if weight != "0":
+        assert "三年平均" not in text
