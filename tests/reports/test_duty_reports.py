@@ -28,7 +28,13 @@ def test_unit_figures_exact(scored):
             for label in ("信念坚实", "理论扎实", "组织夯实", "作风务实", "纪律压实", "服务求实")
         ],
     }
-    assert figures["rectification"] == {"issued": 0, "verified": 0, "overdue": 0, "rate": None}
+    assert figures["rectification"] == {
+        "issued": 0,
+        "measures": 0,
+        "verified": 0,
+        "overdue": 0,
+        "rate": None,
+    }
     assert [h["percent"] for h in figures["highlights"]] == ["90.0"] * 5
     assert {h["branch"] for h in figures["highlights"]} == {"甲厅第一党支部"}
     assert figures["open_problems"] == []
@@ -37,8 +43,16 @@ def test_unit_figures_exact(scored):
 def test_branch_figures_rank_among_the_units_branches(scored):
     b = year_figures(2024, scored["unit_b"], scored["b1"])
     assert (b["score"]["total"], b["score"]["rank"], b["score"]["of"]) == ("420.00", 1, 1)
-    assert b["rectification"] == {"issued": 3, "verified": 1, "overdue": 1, "rate": "33.3"}
-    assert [p[2] for p in b["open_problems"]] == ["已下发", "已反馈"]
+    # Rate = verified ÷ due by the end of the year: the overdue problem's deadline falls
+    # after 2024, so only the verified one was due then.
+    assert b["rectification"] == {
+        "issued": 3,
+        "measures": 0,
+        "verified": 1,
+        "overdue": 1,
+        "rate": "100.0",
+    }
+    assert [p[2] for p in b["open_problems"]] == ["待整改", "已反馈"]
     a2 = year_figures(2024, scored["unit_a"], scored["a2"])
     assert (a2["score"]["total"], a2["score"]["rank"], a2["score"]["of"]) == ("480.00", 2, 2)
 
@@ -49,7 +63,7 @@ def test_draft_text_states_the_figures(scored, committee):
     assert report.duties == (
         "2024年，省甲厅党组书记履行党建工作责任，现将情况报告如下。"
         "2024 第一季度得分 510.00（满分 600.00），排名第 1 / 2。"
-        "全年收到整改通知 0 份，已销号 0 份，逾期 0 份。"
+        "全年整改问题 0 个，整改措施 0 条，已销号 0 个，逾期 0 个。"
     )
     assert report.highlights.splitlines()[0] == "1. 信念坚实落实情况（2024 第一季度，得分率 90.0%）"
 
