@@ -4,6 +4,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         media_root = Path(settings.MEDIA_ROOT)
         with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive, "r:gz") as tar:
             tar.extractall(tmp, filter="data")
-            with transaction.atomic():
+            # The archive holds the audit log itself: loading rows (and their many-to-many
+            # links) must not log them a second time.
+            with transaction.atomic(), disable_auditlog():
                 call_command("loaddata", str(Path(tmp) / "data.json"), verbosity=0)
             media = Path(tmp) / "media"
             restored = 0
