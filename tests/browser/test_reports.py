@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def closed_q1(world):
     period = PeriodFactory()
     Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    period.refresh_from_db()
     return period
 
 
