@@ -1151,6 +1151,49 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             request, lambda p, comment: ledger_service.reopen(p, by=request.user, reason=comment)
         )
 
+    @extend_schema(
+        summary="整改措施标记完成并上传佐证材料（本单位管理员；JSON 或 multipart/form-data）",
+        request={
+            "application/json": s.MeasureDoneSerializer,
+            "multipart/form-data": s.MeasureDoneSerializer,
+        },
+        responses={200: s.MeasureSerializer, **STATE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="measure-done",
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+    )
+    def measure_done(self, request, pk=None):
+        problem = self.get_object()
+        data = {k: request.data.get(k) for k in ("measure", "done_on")}
+        if request.FILES:
+            data["files"] = request.FILES.getlist("files")
+        body = s.MeasureDoneSerializer(data=data)
+        body.is_valid(raise_exception=True)
+        measure = get_object_or_404(problem.measures.all(), pk=body.validated_data["measure"])
+        uploads = body.validated_data.get("files", [])
+
+        def call():
+            with transaction.atomic():
+                stored = [
+                    evidence_service.store_evidence(u, by=request.user, unit=measure.unit)
+                    for u in uploads
+                ]
+                return ledger_service.complete_measure(
+                    measure,
+                    by=request.user,
+                    done_on=body.validated_data["done_on"],
+                    evidence=stored,
+                )
+
+        try:
+            measure = _ledger_call(call)
+        except evidence_service.EvidenceRejected as exc:
+            raise exceptions.ValidationError({"files": [str(exc)]}) from exc
+        return Response(s.MeasureSerializer(measure).data)
+
     @extend_schema(responses=s.ProblemEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):

@@ -17,6 +17,7 @@ from .models import (
     Evidence,
     Indicator,
     IndicatorSystem,
+    Measure,
     Period,
     PeriodTransition,
     Problem,
@@ -533,6 +534,38 @@ class ProblemRaiseSerializer(serializers.Serializer):
 
 class ProblemAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(label=_("整改情况"), max_length=5000, allow_blank=True)
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    problems = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    done_late = serializers.BooleanField(read_only=True, help_text="完成日期晚于完成时限")
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "unit",
+            "problems",
+            "description",
+            "owner",
+            "due_on",
+            "done_on",
+            "done_late",
+            "evidence",
+        ]
+
+
+class MeasureDoneSerializer(serializers.Serializer):
+    """JSON or multipart/form-data: the measure, its completion date, optional `files`."""
+
+    measure = serializers.IntegerField(min_value=1, help_text="整改措施 ID（须针对此问题）")
+    done_on = serializers.DateField(label=_("完成日期"))
+    files = serializers.ListField(
+        child=serializers.FileField(max_length=200, allow_empty_file=True),
+        required=False,
+        max_length=20,
+    )
 
 
 class ProblemEventSerializer(serializers.ModelSerializer):

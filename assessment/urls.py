@@ -172,6 +172,11 @@ urlpatterns = [
         rectification_views.measure_new,
         name="measure_new",
     ),
+    path(
+        "rectification/measures/<int:pk>/done/",
+        rectification_views.measure_complete,
+        name="measure_complete",
+    ),
     path("rectification/import/", rectification_views.problem_import, name="problem_import"),
     path(
         "rectification/import/template.xlsx",

@@ -159,6 +159,15 @@ class ProblemAnswerForm(StyledFormMixin, forms.Form):
     )
 
 
+class MeasureDoneForm(StyledFormMixin, forms.Form):
+    done_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    files = MultipleFileField(
+        label=_("佐证材料"),
+        required=False,
+        help_text=_("PDF、图片或 Word/Excel/PowerPoint，单个文件不超过 20 MB。"),
+    )
+
+
 class MeasureForm(StyledFormMixin, forms.Form):
     description = forms.CharField(
         label=_("措施内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

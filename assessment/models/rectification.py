@@ -316,3 +316,7 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.description[:30]
+
+    @property
+    def done_late(self) -> bool:
+        return self.done_on is not None and self.done_on > self.due_on

@@ -224,6 +224,23 @@ def add_measure(*, by, problems, description, owner, due_on, evidence=()):
     return measure
 
 
+@transaction.atomic
+def complete_measure(measure, *, by, done_on, evidence=()):
+    """Record that a measure is done (its completion date) and attach its evidence; only
+    those who handle the measure's unit may, a read-only or other-unit scope never."""
+    if not selectors.may_add_measure(by, measure.unit_id):
+        _deny()
+    if done_on is None:
+        raise LedgerError(_("请填写完成日期。"))
+    if done_on > timezone.localdate():
+        raise LedgerError(_("完成日期不能晚于今天。"))
+    measure.done_on = done_on
+    measure.save(update_fields=["done_on"])
+    if evidence:
+        measure.evidence.add(*evidence)
+    return measure
+
+
 # --- notices ---------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from units.workflow import TransitionNotAllowed
 from ..forms.rectification import (
     AnswerForm,
     DecisionForm,
+    MeasureDoneForm,
     MeasureForm,
     NegativeListForm,
     NoticeForm,
@@ -30,7 +31,7 @@ from ..forms.rectification import (
     ProblemForm,
     ProblemImportForm,
 )
-from ..models import AnnualPlan, Indicator, Problem, Rectification, Standard
+from ..models import AnnualPlan, Indicator, Measure, Problem, Rectification, Standard
 from ..selectors import rectification as selectors
 from ..selectors.plans import current_system
 from ..services import evidence as evidence_service
@@ -376,7 +377,10 @@ def problem_detail(request, pk):
         {
             "problem": problem,
             "events": problem.events.select_related("by"),
-            "measures": problem.measures.prefetch_related("problems").order_by("due_on", "pk"),
+            "measures": problem.measures.prefetch_related("problems", "evidence").order_by(
+                "due_on", "pk"
+            ),
+            "measure_done_form": MeasureDoneForm() if may_add_measure else None,
             "indicators": problem.indicators.all(),
             "evidence": problem.evidence.all(),
             "answer_form": ProblemAnswerForm(),
@@ -465,6 +469,41 @@ def measure_new(request, pk):
     else:
         messages.error(request, _("请填写措施内容、责任人和完成时限。"))
     return redirect("problem_detail", problem.pk)
+
+
+@login_required
+@require_POST
+def measure_complete(request, pk):
+    """The unit marks a measure done with its date and attaches its evidence (unit-level
+    files: the evidence service lets only the unit administrator upload them)."""
+    measure = get_object_or_404(
+        Measure.objects.filter(
+            problems__in=selectors.problems_visible_to(request.user)
+        ).distinct(),
+        pk=pk,
+    )
+    back = request.POST.get("problem", "")
+    problem_pk = int(back) if back.isdigit() else measure.problems.values_list("pk", flat=True)[0]
+    if not selectors.may_add_measure(request.user, measure.unit_id):
+        raise PermissionDenied
+    form = MeasureDoneForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请填写完成日期。"))
+        return redirect("problem_detail", problem_pk)
+    try:
+        with transaction.atomic():
+            stored = [
+                evidence_service.store_evidence(upload, by=request.user, unit=measure.unit)
+                for upload in form.cleaned_data["files"]
+            ]
+            ledger.complete_measure(
+                measure, by=request.user, done_on=form.cleaned_data["done_on"], evidence=stored
+            )
+    except (evidence_service.EvidenceRejected, *REFUSED) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("整改措施已标记完成。"))
+    return redirect("problem_detail", problem_pk)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from assessment.models import Problem
 from assessment.services import ledger
 from tests.api.conftest import ids
+from tests.assessment.quarter_world import pdf
 
 
 @pytest.fixture
@@ -82,3 +83,40 @@ def test_figures_constant_queries(world, committee, as_user, problems):
     assert first["total"]["line"] == "整改问题 3 个，整改措施 0 条，整改率 0.0%"
     assert second["total"]["found"] == 33
     assert [row["label"] for row in second["by_source"]] == ["巡视巡察发现", "督查发现"]
+
+
+def test_a_measure_marked_done_with_evidence(committee, unit_admin, as_user, with_token, problems):
+    measure = ledger.add_measure(
+        by=unit_admin,
+        problems=[problems[0]],
+        description="修订制度",
+        owner="李四",
+        due_on=dt.date.today() + dt.timedelta(days=5),
+    )
+    url = f"/api/v1/problems/{problems[0].pk}/measure-done/"
+    day = dt.date.today().isoformat()
+    read_only = with_token(committee, read_only=True)
+    assert (
+        read_only.post(url, {"measure": measure.pk, "done_on": day}, format="json").status_code
+        == 403
+    )
+    assert (
+        as_user(committee)
+        .post(
+            f"/api/v1/problems/{problems[2].pk}/measure-done/",
+            {"measure": measure.pk, "done_on": day},
+            format="json",
+        )
+        .status_code
+        == 404
+    )
+    response = as_user(unit_admin).post(
+        url, {"measure": measure.pk, "done_on": day, "files": [pdf("措施.pdf")]}, format="multipart"
+    )
+    body = response.json()
+    assert (response.status_code, body["done_on"], body["done_late"], len(body["evidence"])) == (
+        200,
+        day,
+        False,
+        1,
+    )

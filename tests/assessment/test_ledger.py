@@ -19,7 +19,8 @@ from feedback.workdays import seed_from_library
 from reports import builders
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import today
-from tests.factories import UserFactory
+from tests.factories import UserFactory, user_with_role
+from units.models import Role
 from units.selectors import narrow_scope
 
 S = Problem.Status
@@ -293,3 +294,27 @@ def test_negative_list_entry_is_a_grave_problem(world, committee, plan):
         Problem.Severity.GRAVE,
         10,
     )
+
+
+def test_a_measure_is_completed_only_by_who_handles_its_unit(world, committee, unit_admin):
+    problem = ledger.raise_problem(
+        committee, unit=world["unit_a"], source=Problem.Source.AUDIT, description="问题"
+    )
+    measure = ledger.add_measure(
+        by=unit_admin,
+        problems=[problem],
+        description="修订制度",
+        owner="李四",
+        due_on=today() - dt.timedelta(days=3),
+    )
+    other = user_with_role(Role.Kind.UNIT_ADMIN, unit=world["unit_b"], username="other_admin")
+    with pytest.raises(ledger.LedgerPermissionDenied):
+        ledger.complete_measure(measure, by=other, done_on=today())
+    with pytest.raises(ledger.LedgerError):
+        ledger.complete_measure(measure, by=unit_admin, done_on=today() + dt.timedelta(days=1))
+    narrow_scope(committee, read_only=True)
+    with pytest.raises(ledger.LedgerPermissionDenied):
+        ledger.complete_measure(measure, by=committee, done_on=today())
+    done = ledger.complete_measure(measure, by=unit_admin, done_on=today())
+    measure.refresh_from_db()
+    assert (measure.done_on, done.done_late) == (today(), True)

@@ -12,7 +12,7 @@ from assessment.models import Measure, Problem
 from assessment.services import ledger
 from assessment.services import rectification as notices
 from tests.assessment.quarter_world import *  # noqa: F403
-from tests.assessment.quarter_world import today
+from tests.assessment.quarter_world import pdf, today
 
 
 def _raise(committee, unit, source, text, **kw):
@@ -187,3 +187,36 @@ def test_import_template_downloads(client, committee, unit_admin):
     assert [c.value for c in book.active[1]][:4] == ["单位", "党支部", "问题来源", "问题描述"]
     client.force_login(unit_admin)
     assert client.get("/rectification/import/template.xlsx").status_code == 403
+
+
+def test_measure_done_with_evidence_on_the_problem_page(client, unit_admin, committee, spread):
+    measure = ledger.add_measure(
+        by=unit_admin,
+        problems=[spread[0]],
+        description="建立台账月检制度",
+        owner="王五",
+        due_on=today() - dt.timedelta(days=2),
+    )
+    client.force_login(unit_admin)
+    response = client.post(
+        f"/rectification/measures/{measure.pk}/done/",
+        {"problem": spread[0].pk, "done_on": today().isoformat(), "files": [pdf("整改台账.pdf")]},
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.done_on == today()
+    assert [e.original_name for e in measure.evidence.all()] == ["整改台账.pdf"]
+    evidence = measure.evidence.get()
+    client.force_login(committee)
+    page = client.get(f"/rectification/problems/{spread[0].pk}/").content.decode()
+    assert "整改台账.pdf" in page and "逾期完成" in page
+    assert client.get(f"/evidence/{evidence.pk}/").status_code == 200
+    # Another unit's problem page offers nothing; another unit's measure is not found.
+    other = ledger.add_measure(
+        by=committee, problems=[spread[2]], description="x", owner="y", due_on=today()
+    )
+    client.force_login(unit_admin)
+    missing = client.post(
+        f"/rectification/measures/{other.pk}/done/", {"done_on": today().isoformat()}
+    )
+    assert missing.status_code == 404

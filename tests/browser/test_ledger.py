@@ -111,3 +111,30 @@ def test_import_with_one_bad_row_is_refused_whole(page, world, committee, tmp_pa
     assert "第 3 行" in message and "“问题来源”应为" in message
     assert Problem.objects.count() == 0
     page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
+
+
+def test_a_measure_marked_done_on_a_phone(page, world, committee, unit_admin, tmp_path):
+    problem = ledger.raise_problem(
+        committee, unit=world["unit_a"], source="audit", description="审计问题甲"
+    )
+    measure = ledger.add_measure(
+        by=unit_admin,
+        problems=[problem],
+        description="建立台账月检制度",
+        owner="王五",
+        due_on=today() - dt.timedelta(days=2),
+    )
+    evidence = tmp_path / "月检台账.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, "unitadmin")
+    page.goto(page.base_url + f"/rectification/problems/{problem.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill(f"#done-on-{measure.pk}", today().isoformat())
+    page.set_input_files(f"#done-files-{measure.pk}", str(evidence))
+    with page.expect_navigation():
+        page.click(f"form[action$='/measures/{measure.pk}/done/'] button[type=submit]")
+    text = page.inner_text("main")
+    assert "逾期完成" in text and "月检台账.pdf" in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "measure-done.png"), full_page=True)
