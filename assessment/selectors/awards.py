@@ -193,6 +193,9 @@ def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
         good_min=Decimal("80")
     )
     name, formula = result_name(cycle.improvement_weight)
+    final = len(plans) >= 3 and len(counted) == len(plans)
+    # Before the last exam the figure is the mean of the years so far, whatever the weight.
+    shown = name if final else _("已完成年度平均分")
     units = {}
     for plan in counted:
         period = annual.get(plan.pk)
@@ -216,7 +219,7 @@ def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
             entry.reason = _("有年度未参加年度大考")
         elif entry.mean < rule.good_min:
             entry.reason = _("%(name)s低于 %(line)s") % {
-                "name": name,
+                "name": shown,
                 "line": rounded(rule.good_min),
             }
         else:
@@ -233,7 +236,7 @@ def cycle_result(cycle, as_of: Period | None = None) -> CycleResult:
         [r for r in result_rows if r.candidate],
         rounded(rule.good_min),
         as_of=as_of,
-        final=len(plans) >= 3 and len(counted) == len(plans),
+        final=final,
         choices=choices,
         name=name,
         formula=formula,
