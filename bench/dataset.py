@@ -377,7 +377,7 @@ def _plan(info, committee_id):
         start_year=YEAR,
     )
     plan = cycle.plans.order_by("year").first()
-    system = load_template(plan, note="基准测试")
+    system = load_template(plan, by=None, note="基准测试")
     regular = (Indicator.Kind.QUANTITATIVE, Indicator.Kind.GRADED, Indicator.Kind.YES_NO)
     parents = list(
         Indicator.objects.filter(

@@ -34,11 +34,13 @@ def load():
                 "email": f"{username}@demo.example.org",
             },
         )
-    grant_role(users["partysecretary"], Role.Kind.PARTY_SECRETARY, unit=unit)
+    staff = User.objects.filter(username="committee").first()  # None: the platform itself
+    grant_role(users["partysecretary"], Role.Kind.PARTY_SECRETARY, unit=unit, by=staff)
     grant_role(
         users["partymember"],
         Role.Kind.PARTY_MEMBER,
         unit=unit,
+        by=staff,
         branches=list(Branch.objects.filter(unit=unit, name__in=MEMBER_BRANCHES)),
     )
     AnnualPlan.objects.filter(year=2026).update(require_party_confirmation=True)

@@ -76,7 +76,7 @@ def load():
         if phase == Phase.RESULTS:
             raise_satisfaction_weight(plan)
         if not plan.systems.exists():
-            load_template(plan)
+            load_template(plan, by=staff)  # None (no committee login yet): the platform
         if staff is None:
             continue
         for period in plan.periods.all():

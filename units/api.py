@@ -1,13 +1,15 @@
-"""Organisation endpoints. Reading follows the web's scoping; only committee staff write."""
+"""Organisation endpoints. Reading follows the web's scoping; writing goes through
+units.services, which decides who may (committee staff, no narrowed token) and validates."""
 
+from django.core.exceptions import ValidationError as ModelValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 from config.api import DELETE_ERRORS, WRITE_ERRORS
 
-from . import selectors
+from . import selectors, services
 from .authentication import ReadOnlyTokenPermission
 from .models import Branch, CoordinationGroup, Unit, UnitCategory
 from .serializers import (
@@ -29,9 +31,33 @@ def writes(serializer):
     )
 
 
-class CommitteeWritesOnly(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or selectors.can_manage(request.user)
+# Create, change and delete through the services; their ValidationError becomes a 400.
+# (A comment, not a docstring: drf-spectacular would print it into every operation.)
+class OrganisationWrites:
+
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission]
+
+    def perform_create(self, serializer):
+        model = serializer.Meta.model
+        serializer.instance = self._call(
+            services.create_organisation_record, model, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = self._call(
+            services.update_organisation_record, serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_organisation_record(instance, by=self.request.user)
+
+    def _call(self, service, *args, **fields):
+        try:
+            return service(*args, by=self.request.user, **fields)
+        except ModelValidationError as exc:
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
 
 
 class UnitFilter(filters.FilterSet):
@@ -47,9 +73,8 @@ class BranchFilter(filters.FilterSet):
 
 
 @writes(UnitCategorySerializer)
-class UnitCategoryViewSet(viewsets.ModelViewSet):
+class UnitCategoryViewSet(OrganisationWrites, viewsets.ModelViewSet):
     serializer_class = UnitCategorySerializer
-    permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, CommitteeWritesOnly]
     filter_backends = [OrderingFilter]
     ordering_fields = ["sort_order", "name"]
     ordering = ["sort_order", "name"]
@@ -63,9 +88,8 @@ class CoordinationGroupViewSet(UnitCategoryViewSet):
 
 
 @writes(UnitSerializer)
-class UnitViewSet(viewsets.ModelViewSet):
+class UnitViewSet(OrganisationWrites, viewsets.ModelViewSet):
     serializer_class = UnitSerializer
-    permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, CommitteeWritesOnly]
     filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
     filterset_class = UnitFilter
     search_fields = ["name", "short_name"]
@@ -77,9 +101,8 @@ class UnitViewSet(viewsets.ModelViewSet):
 
 
 @writes(BranchSerializer)
-class BranchViewSet(viewsets.ModelViewSet):
+class BranchViewSet(OrganisationWrites, viewsets.ModelViewSet):
     serializer_class = BranchSerializer
-    permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, CommitteeWritesOnly]
     filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
     filterset_class = BranchFilter
     search_fields = ["name", "secretary_name"]

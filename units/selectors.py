@@ -169,6 +169,16 @@ def may_import_organisation(user) -> bool:
     return scope_of(user).acts_as_committee
 
 
+def may_edit_organisation(user) -> bool:
+    """Create, change or delete units, branches, categories and groups: committee staff, never
+    through a token limited to a unit or reading only."""
+    return scope_of(user).acts_as_committee
+
+
+def may_grant_roles(user) -> bool:
+    return scope_of(user).acts_as_committee
+
+
 def units_visible_to(user) -> QuerySet[Unit]:
     scope = scope_of(user)
     units = Unit.objects.all()

@@ -13,11 +13,14 @@ the table reads naturally. Bonus, deduction and veto items sit outside the weigh
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from units.errors import ensure
 from units.models import UnitCategory
 from units.numbers import rounded
 
 from ..models import AnnualPlan, Goal, Indicator, IndicatorSystem, Phase, Standard
+from ..selectors.plans import may_edit_plan
 from .indicators import apply_phase_preset, next_version, raise_satisfaction_weight
 
 K = Indicator.Kind
@@ -595,9 +598,14 @@ def template_rows():
 
 
 @transaction.atomic
-def load_template(plan: AnnualPlan, *, note="") -> IndicatorSystem:
+def load_template(plan: AnnualPlan, *, by, note="") -> IndicatorSystem:
     """Build the default system as the plan's next version (version 1 on a new plan),
-    leaning it towards what the plan's phase stresses (apply_phase_preset)."""
+    leaning it towards what the plan's phase stresses (apply_phase_preset).
+
+    ``by`` is committee staff; ``by=None`` is the platform itself (demo, bench, the
+    load_indicator_template command run by the operator), never a request."""
+    if by is not None:
+        ensure(may_edit_plan(by), _("只有工委工作人员可以修改指标体系。"))
     system = IndicatorSystem.objects.create(
         plan=plan,
         version=next_version(plan),

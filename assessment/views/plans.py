@@ -112,7 +112,7 @@ def plan_edit(request, year):
 def plan_load_template(request, year):
     require_staff(request.user)
     plan = get_object_or_404(AnnualPlan, year=year)
-    system = load_template(plan)
+    system = load_template(plan, by=request.user)
     messages.success(
         request,
         _("已载入默认“四个模范·六实”指标体系（第 %(v)d 版），可在此基础上调整。")

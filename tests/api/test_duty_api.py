@@ -14,16 +14,16 @@ URL = "/api/v1/duty-reports/"
 
 
 @pytest.fixture
-def party_secretary(unit_a):
+def party_secretary(unit_a, committee):
     user = UserFactory(username="partysecretary")
-    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a)
+    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a, by=committee)
     return user
 
 
 @pytest.fixture
-def party_member(unit_a, branch_a2):
+def party_member(unit_a, branch_a2, committee):
     user = UserFactory(username="partymember")
-    grant_role(user, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[branch_a2])
+    grant_role(user, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[branch_a2], by=committee)
     return user
 
 

@@ -17,7 +17,7 @@ D = dt.date
 def default_calendar(unit_a):
     plan = AnnualPlanFactory(year=2026)
     create_default_periods(plan)
-    system = load_template(plan)
+    system = load_template(plan, by=None)  # set-up as the platform
     return plan, system, selectors.calendar(plan, system, unit_a.category)
 
 

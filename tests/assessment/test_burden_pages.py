@@ -17,7 +17,7 @@ from tests.factories import AnnualPlanFactory
 def default_plan():
     plan = AnnualPlanFactory(year=2026)
     create_default_periods(plan)
-    return plan, load_template(plan)
+    return plan, load_template(plan, by=None)  # set-up as the platform
 
 
 def test_the_editor_shows_each_categorys_calendar_with_its_flags(client, committee, unit_a):

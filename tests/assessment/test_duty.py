@@ -35,16 +35,16 @@ from units.services import RoleError, grant_role
 
 
 @pytest.fixture
-def party_secretary(unit_a):
+def party_secretary(unit_a, committee):
     user = UserFactory(username="partysecretary", email="ps@example.org")
-    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a)
+    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a, by=committee)
     return user
 
 
 @pytest.fixture
-def party_member(unit_a, branch_a2):
+def party_member(unit_a, branch_a2, committee):
     user = UserFactory(username="partymember", email="pm@example.org")
-    grant_role(user, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[branch_a2])
+    grant_role(user, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[branch_a2], by=committee)
     return user
 
 
@@ -72,10 +72,12 @@ def test_party_member_reads_only_the_branches_they_answer_for(world, party_membe
     assert scope.branch_ids == frozenset()  # never the secretary's pen
 
 
-def test_a_member_answers_only_for_branches_of_their_unit(world):
+def test_a_member_answers_only_for_branches_of_their_unit(world, committee):
     user = UserFactory(username="stray")
     with pytest.raises(RoleError):
-        grant_role(user, Role.Kind.PARTY_MEMBER, unit=world["unit_a"], branches=[world["b1"]])
+        grant_role(
+            user, Role.Kind.PARTY_MEMBER, unit=world["unit_a"], branches=[world["b1"]], by=committee
+        )
     assert not Role.objects.filter(user=user).exists()
 
 

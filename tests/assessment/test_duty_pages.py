@@ -16,16 +16,16 @@ from units.services import grant_role
 
 
 @pytest.fixture
-def party_secretary(unit_a):
+def party_secretary(unit_a, committee):
     user = UserFactory(username="partysecretary")
-    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a)
+    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a, by=committee)
     return user
 
 
 @pytest.fixture
-def party_member(unit_a, branch_a2):
+def party_member(unit_a, branch_a2, committee):
     user = UserFactory(username="partymember")
-    grant_role(user, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[branch_a2])
+    grant_role(user, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[branch_a2], by=committee)
     return user
 
 
@@ -105,7 +105,7 @@ def test_duty_report_from_draft_to_grade_on_the_pages(
     assert client.get(f"/duty/{report.pk}/").status_code == 404  # not theirs to read
     assert client.post(f"/duty/{report.pk}/edit/", {"duties": "x"}).status_code == 404
     client.force_login(world_admin := UserFactory(username="ua"))
-    grant_role(world_admin, Role.Kind.UNIT_ADMIN, unit=world["unit_a"])
+    grant_role(world_admin, Role.Kind.UNIT_ADMIN, unit=world["unit_a"], by=committee)
     assert client.get(f"/duty/{report.pk}/").context["may_edit"] is False
     assert client.post(f"/duty/{report.pk}/edit/", {"duties": "x"}).status_code == 403
 

@@ -43,7 +43,7 @@ FIELDS = [
 def system(db, unit_a, unit_b, committee):
     plan = AnnualPlanFactory(year=2024)
     create_default_periods(plan)
-    system = load_template(plan)
+    system = load_template(plan, by=committee)
     svc.retire_item(system.indicators.get(code="XN04"), reason="并入 XN02", by=committee)
     # Weights as written, not as the 对标年 preset leaned them, so the sums below are exact.
     system.indicators.filter(code="XN01").update(weight=60, max_score=9)

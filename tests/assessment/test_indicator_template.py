@@ -16,10 +16,10 @@ K = Indicator.Kind
 
 
 @pytest.fixture
-def system(db, unit_a, unit_b):
+def system(db, unit_a, unit_b, committee):
     plan = AnnualPlanFactory(year=2024)
     create_default_periods(plan)
-    return load_template(plan)
+    return load_template(plan, by=committee)
 
 
 def test_the_template_validates_without_faults(system):

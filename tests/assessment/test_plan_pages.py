@@ -26,7 +26,7 @@ def text(response):
 def demo_cycle(db, committee):
     cycle = create_cycle(by=committee, title="2024—2026年创建模范机关三年行动计划", start_year=2024)
     for plan in cycle.plans.all():
-        load_template(plan)
+        load_template(plan, by=committee)
     return cycle
 
 

@@ -44,7 +44,7 @@ def test_cycles_cannot_overlap_years(db, committee):
 
 def test_the_next_cycle_copies_the_last_years_system_into_its_first_year(db, committee):
     first = svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
-    load_template(first.plans.get(year=2026))
+    load_template(first.plans.get(year=2026), by=committee)
     second = svc.create_cycle(
         by=committee, title="2027—2029", start_year=2027, previous=first, copy_forward=True
     )
@@ -58,7 +58,7 @@ def test_the_next_cycle_copies_the_last_years_system_into_its_first_year(db, com
 
 def test_without_copy_forward_the_first_year_starts_empty(db, committee):
     first = svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
-    load_template(first.plans.get(year=2026))
+    load_template(first.plans.get(year=2026), by=committee)
     second = svc.create_cycle(by=committee, title="2027—2029", start_year=2027, previous=first)
     assert not second.plans.get(year=2027).systems.exists()
 

@@ -18,7 +18,7 @@ D = Decimal
 @pytest.fixture
 def cycle(db, committee):
     cycle = create_cycle(by=committee, title="2024—2026", start_year=2024)
-    load_template(cycle.plans.get(year=2024))
+    load_template(cycle.plans.get(year=2024), by=committee)
     return cycle
 
 

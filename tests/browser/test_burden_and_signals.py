@@ -22,7 +22,7 @@ def shot(page, name):
 def test_the_editor_shows_the_calendar_and_a_designer_tries_a_change(page, committee, unit_a):
     plan = AnnualPlanFactory(year=2026)
     create_default_periods(plan)
-    system = load_template(plan)
+    system = load_template(plan, by=committee)
     browser_login(page, "committee")
     page.goto(f"{page.base_url}/indicators/{system.pk}/")
     card = page.locator("#burden-calendar")

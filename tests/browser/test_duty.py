@@ -18,9 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def party_secretary(unit_a):
+def party_secretary(unit_a, committee):
     user = UserFactory(username="partysecretary", full_name="赵志刚")
-    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a)
+    grant_role(user, Role.Kind.PARTY_SECRETARY, unit=unit_a, by=committee)
     return user
 
 

@@ -307,7 +307,7 @@ def build(django_capture_on_commit_callbacks):
         Role.Kind.PARTY_SECRETARY, unit=unit_a, username="partysecretary"
     )
     party_member = UserFactory(username="partymember")
-    grant_role(party_member, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[a1])
+    grant_role(party_member, Role.Kind.PARTY_MEMBER, unit=unit_a, branches=[a1], by=committee)
     service = UnitCategoryFactory(code="service", name="窗口服务类")  # global, B's category
     from assessment.scoring.engine import grading_rule
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if if_empty and annual.systems.exists():
             self.stdout.write(f"{plan} 年已有指标体系，未改动 / already has a system.")
             return
-        system = load_template(annual)
+        system = load_template(annual, by=None)  # the operator: the platform itself
         nodes = flatten(build_tree(system))
         scored = [n for n in nodes if n.item.kind != "dimension"]
         total = sum(n.effective for n in nodes if n.depth == 0)
