@@ -18,7 +18,15 @@ def _migrate(targets):
     return executor.loader.project_state(targets + feedback).apps
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """The test moves the schema back and forth; every later test needs all of it again."""
+    yield
+    call_command("migrate", verbosity=0)
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_schema")
 def test_demo_notices_entries_and_cases_reach_the_ledger_with_their_history():
     call_command("load_demo", "--quiet")
     _the_demo_ledger_has_every_source()
