@@ -76,7 +76,18 @@ def _answer(item: Indicator, key, kind):
     return Decimal(0), "", Decimal(0)  # veto: nothing happened
 
 
+def _ordinals(model) -> dict:
+    """pk -> position in creation order: the id each row gets on a fresh database.
+
+    The answers are rolled from these rather than from the ids themselves, so the demo gives
+    the same figures on a database whose sequences have moved on (PostgreSQL keeps them
+    across rolled-back transactions)."""
+    pks = model.objects.order_by("pk").values_list("pk", flat=True)
+    return {pk: position for position, pk in enumerate(pks, start=1)}
+
+
 def _fill(period, staff, branches, units):
+    branch_no, unit_no = _ordinals(Branch), _ordinals(Unit)
     present = set(
         Submission.objects.filter(period=period).values_list("indicator_id", "unit_id", "branch_id")
     )
@@ -95,7 +106,7 @@ def _fill(period, staff, branches, units):
         key = (unit.category_id, level)
         if key not in asked:
             asked[key] = list(items_for(period, category=unit.category, level=level))
-        who = f"b{branch.pk}" if branch else f"u{unit.pk}"
+        who = f"b{branch_no[branch.pk]}" if branch else f"u{unit_no[unit.pk]}"
         for item in asked[key]:
             if (item.pk, unit.pk, branch.pk if branch else None) in present:
                 continue  # answered already (e.g. by the evidence demo)

@@ -132,6 +132,7 @@ def test_report_jobs_wait_for_redis_and_run_when_it_is_back(
     settings.REPORTS_ROOT = str(tmp_path / "reports")
     period = PeriodFactory()
     Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    period.refresh_from_db()
     with celery_broker(private_redis.url):
         private_redis.stop()
         started = time.monotonic()

@@ -43,6 +43,7 @@ def test_report_survives_its_worker_being_killed(
     period = PeriodFactory()
     # A report is asked of a period that is open at least (reports.services.check_request).
     type(period).objects.filter(pk=period.pk).update(status="closed")
+    period.refresh_from_db()
     env = site_environment(
         database_url,
         CELERY_BROKER_URL=private_redis.url,

@@ -82,6 +82,7 @@ def test_a_real_worker_builds_the_batch_for_all_demo_units(worker, committee):
     organisation.load()
     period = PeriodFactory()
     Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    period.refresh_from_db()
     units = Unit.objects.filter(active=True).count()
     assert units == 8
 

@@ -4,7 +4,8 @@ primary key alone.
 1. Global objects (cycle, plan, periods, indicator system, indicators) and everything inside
    the tested roles' scopes (unit A "省甲厅" with branches A1, A2; unit C "省丙办" with C1)
    are created first, with small primary keys.
-2. Every id sequence of the database is then moved to OUTSIDE_START.
+2. Every id sequence of the database is then moved to OUTSIDE_START (on PostgreSQL, which
+   keeps sequences across rolled-back tests, they are first rewound to the rows present).
 3. Unit B (省乙局; unit names are public) and all its objects (branch, secretary,
    submissions, evidence, rectification, negative list entry, ratings, follow-up case,
    appeal, report jobs with files, scores, lagging follow-up, API token) are created: every row with
@@ -46,6 +47,27 @@ def bump_sequences(start=OUTSIDE_START):
                 )
         else:  # pragma: no cover
             raise NotImplementedError(connection.vendor)
+
+
+def rewind_sequences():
+    """Every PostgreSQL sequence restarts just above the rows its table holds.
+
+    PostgreSQL does not roll sequences back with a test's transaction: after the tests
+    before this module (a 100,000-row import, many factories) the next ids may already be
+    above OUTSIDE_START, and the inside objects must stay below it. (SQLite's counters are
+    rolled back with the transaction.)
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for seq in connection.introspection.sequence_list():
+            table = connection.ops.quote_name(seq["table"])
+            column = connection.ops.quote_name(seq["column"])
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)",
+                [table, seq["column"]],
+            )
 
 
 def _populate(unit, branch, secretary, admin, committee, g, label):
@@ -252,6 +274,7 @@ def build(django_capture_on_commit_callbacks):
         user_with_role,
     )
 
+    rewind_sequences()
     today = timezone.localdate()
     year = today.year
     g = {}
