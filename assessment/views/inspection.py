@@ -266,5 +266,5 @@ def item_finding(request, pk):
     assignment = get_object_or_404(selectors.assignments_of(request.user), pk=pk)
     text = request.POST.get("text", "")[:2000]
     if _refusal(request, lambda: service.record_finding(assignment, by=request.user, text=text)):
-        messages.success(request, _("已记录实地检查发现，并向受检单位发出整改通知。"))
+        messages.success(request, _("已记录实地检查发现，并列入受检单位的整改台账。"))
     return _after(request, pk)
