@@ -44,8 +44,17 @@ def after_review(submission) -> None:
 def after_period_moved(period: Period, from_status: str, to_status: str) -> None:
     """Half-year and annual scores read only finished quarters, and publishing recomputes
     its period: after a close, a publish or a reopening (not a first opening), once
-    committed, recompute the plan."""
+    committed, recompute the plan — once per transaction, however many of its periods
+    moved."""
     if from_status == Period.Status.DRAFT:
         return
-    plan_id = period.plan_id
-    transaction.on_commit(lambda: recompute_plan_scores.delay(plan_id), robust=True)
+    key = ("plan", period.plan_id)
+    for entry in transaction.get_connection().run_on_commit:
+        if getattr(entry[1], "score_key", None) == key:
+            return  # moves in one transaction (closing Q1–Q4 at once) recompute the plan once
+
+    def enqueue():
+        recompute_plan_scores.delay(period.plan_id)
+
+    enqueue.score_key = key
+    transaction.on_commit(enqueue, robust=True)

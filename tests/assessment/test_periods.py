@@ -147,6 +147,25 @@ def test_closing_a_period_refreshes_the_plans_scores(committee, django_capture_o
     delay.assert_called_once_with(period.plan_id)
 
 
+def test_periods_moved_in_one_transaction_refresh_their_plan_once(
+    committee, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from assessment.services.periods import close_period, open_period
+
+    plan = small_system()["plan"]
+    first = q1(plan)
+    second = Period.objects.get(plan=plan, kind=Period.Kind.Q2)
+    for period in (first, second):
+        open_period(period, by=committee)
+    with mock.patch("assessment.tasks.recompute_plan_scores.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            close_period(first, by=committee)
+            close_period(second, by=committee)
+    delay.assert_called_once_with(plan.pk)
+
+
 def test_publishing_goes_only_through_the_publish_service(db, committee):
     from assessment.models import ScoreSnapshot
 
