@@ -116,9 +116,11 @@ def run_all(
     pdfs: int = 6,
     import_rows: int = 10_000,
     branches_per_unit: int = 10,
+    signal_sample: int = 700,
     log=print,
 ):
-    """Yield figure lines. Uses the configured default database; replaces its content."""
+    """Yield figure lines. Uses the configured default database; replaces its content.
+    ``signal_sample``: narratives compared pair by pair for the signals' naive baseline."""
     from bench import dataset
     from bench.figures import growth as growth_figures
     from bench.figures import imports, inspection, ledger, pages, reports, scoring
@@ -200,7 +202,7 @@ def run_all(
         yield skipped("loadtest.rating_form", "not requested (--no-loadtest)")
     # Last: it replaces the dataset with its own (issue 19).
     log("signals of formalism …")
-    yield from signal_figures.signal_figures(scale, log=log)
+    yield from signal_figures.signal_figures(scale, sample=signal_sample, log=log)
 
 
 def run_import(scale: float, *, import_rows: int = 10_000, log=print):

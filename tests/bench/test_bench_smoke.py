@@ -59,6 +59,7 @@ def test_every_figure_line_has_the_keys_and_a_positive_value(small_servers):
             pdfs=1,
             import_rows=50,
             branches_per_unit=2,
+            signal_sample=60,
             log=lambda message: None,
         )
     )
