@@ -1,4 +1,6 @@
+import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from assessment.models import FormalismSignal
 from units.models import Branch, CoordinationGroup, Role, Unit, UnitCategory, User
@@ -15,14 +17,27 @@ def counts():
     )
 
 
-def test_demo_has_the_promised_committee(db):
-    call_command("load_demo", "--quiet")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module (it takes seconds); each test's own changes
+    still roll back, and the demo goes with the module."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", "--quiet")
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_demo_has_the_promised_committee(demo, db):
     assert counts()[:4] == (3, 2, 8, 30)
     assert Branch.objects.exclude(secretary_name="").count() == 30
 
 
-def test_demo_gives_one_login_per_role(db):
-    call_command("load_demo", "--quiet")
+def test_demo_gives_one_login_per_role(demo, db):
     kinds = dict(
         Role.objects.filter(
             user__username__in=["committee", "leader", "unitadmin", "secretary"]
@@ -37,19 +52,17 @@ def test_demo_gives_one_login_per_role(db):
     assert User.objects.get(username="secretary").check_password("Demo-2026!")
 
 
-def test_loading_the_demo_twice_changes_nothing(db):
-    call_command("load_demo", "--quiet")
+def test_loading_the_demo_twice_changes_nothing(demo, db):
     first = counts()
     call_command("load_demo", "--quiet")
     assert counts() == first
 
 
-def test_demo_publishes_results_most_units_can_show_and_scores_earlier_years(db):
+def test_demo_publishes_results_most_units_can_show_and_scores_earlier_years(demo, db):
     from assessment.models import Cycle
     from assessment.selectors.scores import cycle_result
     from feedback.models import Publication
 
-    call_command("load_demo", "--quiet")
     figures = Publication.objects.get().figures.all()
     assert sorted(f.unit.slug for f in figures if not f.sufficient) == ["zrzyt", "zzb"]
     result = cycle_result(Cycle.objects.get())
@@ -66,20 +79,18 @@ def test_demo_publishes_results_most_units_can_show_and_scores_earlier_years(db)
     assert [r.unit_name for r in result.candidates] == ["省财政厅"]
 
 
-def test_the_demo_shows_each_signal_of_formalism(db):
-    call_command("load_demo", "--quiet")
+def test_the_demo_shows_each_signal_of_formalism(demo, db):
     kinds = set(FormalismSignal.objects.values_list("kind", flat=True))
     assert kinds == {"copied_own", "copied_other", "shared_file", "burst"}
     copies = FormalismSignal.objects.filter(kind="copied_other").select_related("branch")
     assert {s.branch.name for s in copies} == {"投资处党支部", "规划处党支部"}
 
 
-def test_demo_has_the_party_roles_and_2025_duty_reports(db):
+def test_demo_has_the_party_roles_and_2025_duty_reports(demo, db):
     from assessment.models import DutyReport
     from assessment.selectors.duty import duty_grades
     from units.selectors import branches_visible_to, scope_of
 
-    call_command("load_demo", "--quiet")
     secretary = User.objects.get(username="partysecretary")
     member = User.objects.get(username="partymember")
     assert scope_of(secretary).is_party_secretary and secretary.check_password("Demo-2026!")
