@@ -117,10 +117,12 @@ def run_all(
     import_rows: int = 10_000,
     branches_per_unit: int = 10,
     signal_sample: int = 700,
+    celery_processes: tuple = (2, 4),
     log=print,
 ):
     """Yield figure lines. Uses the configured default database; replaces its content.
-    ``signal_sample``: narratives compared pair by pair for the signals' naive baseline."""
+    ``signal_sample``: narratives compared pair by pair for the signals' naive baseline;
+    ``celery_processes``: the worker sizes the report batch is timed with."""
     from bench import dataset
     from bench.figures import growth as growth_figures
     from bench.figures import imports, inspection, ledger, pages, reports, scoring
@@ -184,7 +186,7 @@ def run_all(
     log("reports …")
     yield from reports.pdf_figures(ds, count=pdfs)
     if celery:
-        yield from reports.celery_figures(ds)
+        yield from reports.celery_figures(ds, processes=celery_processes)
     else:
         yield skipped("reports.batch_celery", "not requested (--no-celery)")
     log("import …")

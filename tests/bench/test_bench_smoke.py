@@ -60,6 +60,7 @@ def test_every_figure_line_has_the_keys_and_a_positive_value(small_servers):
             import_rows=50,
             branches_per_unit=2,
             signal_sample=60,
+            celery_processes=(1,),
             log=lambda message: None,
         )
     )
