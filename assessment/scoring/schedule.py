@@ -9,6 +9,14 @@ from ..tasks import recompute_plan_scores, recompute_reviewed_scores
 from . import pending, rules
 
 
+def _waiting(key):
+    """The recompute this transaction already enqueues on commit under ``key``, if any."""
+    for entry in transaction.get_connection().run_on_commit:
+        if getattr(entry[1], "score_key", None) == key:
+            return entry[1]
+    return None
+
+
 def after_review(submission) -> None:
     """Once the review's transaction commits, recompute the reviewed submission's unit as
     far as ``rules.reach_of`` says.
@@ -18,11 +26,10 @@ def after_review(submission) -> None:
     (period, unit, reach) waits in the queue (``pending``)."""
     reach = rules.reach_of(submission.period.status, submission.indicator.kind)
     key = (submission.period_id, reach)
-    for entry in transaction.get_connection().run_on_commit:
-        waiting = entry[1]
-        if getattr(waiting, "score_key", None) == key:
-            waiting.unit_ids.add(submission.unit_id)
-            return
+    waiting = _waiting(key)
+    if waiting is not None:
+        waiting.unit_ids.add(submission.unit_id)
+        return
 
     def enqueue():
         period_id, reach = enqueue.score_key
@@ -49,9 +56,8 @@ def after_period_moved(period: Period, from_status: str, to_status: str) -> None
     if from_status == Period.Status.DRAFT:
         return
     key = ("plan", period.plan_id)
-    for entry in transaction.get_connection().run_on_commit:
-        if getattr(entry[1], "score_key", None) == key:
-            return  # moves in one transaction (closing Q1–Q4 at once) recompute the plan once
+    if _waiting(key) is not None:
+        return  # moves in one transaction (closing Q1–Q4 at once) recompute the plan once
 
     def enqueue():
         recompute_plan_scores.delay(period.plan_id)
