@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest processes of `make test` (pytest-xdist; each test module stays on one process)
+TEST_PROCESSES ?= 2
 
 .PHONY: install run serve test lint fmt migrations messages schema bench bench-signals bench-smoke backup restore clean
 
@@ -24,7 +26,7 @@ run: install
 test: install
 	$(PY) -m ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 lint: install
 	$(PY) -m ruff check .
