@@ -255,17 +255,10 @@ def vacuum(tables) -> None:
 
 def _clear_cache() -> None:
     """Figures cached for the previous dataset (satisfaction, pending recomputes) must not
-    answer for this one. On Redis only the app's own keys go (REDIS_URL may be shared)."""
+    answer for this one. On Redis only the app's own keys go (config.cache.RedisCache)."""
     from django.core.cache import cache
 
-    get_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if get_client is None:
-        cache.clear()  # local memory: this process's own
-        return
-    client = get_client(write=True)
-    keys = list(client.scan_iter(match=cache.make_key("*")))
-    if keys:
-        client.delete(*keys)
+    cache.clear()
 
 
 def build(
