@@ -25,14 +25,27 @@ are updated. A partial recompute writes exactly the rows a full one would.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Abs, Coalesce, Greatest, Least, Round
 from django.utils import timezone
 
@@ -50,7 +63,7 @@ from ..models import (
     Submission,
 )
 from ..selectors.plans import FREQUENCIES_BY_PERIOD, system_for
-from ..services.indicators import build_tree, flatten, load_items
+from ..services.indicators import build_tree, flatten
 from . import pending, rules
 from .rules import HUNDRED, NO_DIMENSION, REGULAR_KINDS, SCORED_KINDS, ZERO, Reach, q
 
@@ -186,12 +199,47 @@ def catalogue_for(period: Period, memo: dict | None = None) -> Catalogue:
     key = (system.pk, frozenset(frequencies))
     if key not in memo:
         if system.pk not in memo:
-            memo[system.pk] = load_items(system, include_retired=True)
-        memo[key] = _catalogue(system, memo[system.pk], frequencies)
+            memo[system.pk] = _items(system)
+        memo[key] = _catalogue(system, *memo[system.pk], frequencies)
     return memo[key]
 
 
-def _catalogue(system, items: list, frequencies) -> Catalogue:
+# What the catalogue reads of an item: loading only these makes the page or review that
+# needs a catalogue a few milliseconds faster than whole items with their categories.
+CATALOGUE_FIELDS = (
+    "system_id",
+    "parent_id",
+    "code",
+    "name",
+    "standard",
+    "goal",
+    "kind",
+    "level",
+    "max_score",
+    "weight",
+    "frequency",
+    "position",
+    "retired_at",
+)
+
+
+def _items(system) -> tuple[list, dict]:
+    """The system's items (retired ones too) in the tree's order, and {item id: category
+    ids}: two queries."""
+    items = list(
+        Indicator.objects.filter(system=system)
+        .only(*CATALOGUE_FIELDS)
+        .order_by("position", "code", "pk")
+    )
+    categories = defaultdict(set)
+    for item_id, category_id in Indicator.categories.through.objects.filter(
+        indicator__system=system
+    ).values_list("indicator_id", "unitcategory_id"):
+        categories[item_id].add(category_id)
+    return items, categories
+
+
+def _catalogue(system, items: list, categories: dict, frequencies) -> Catalogue:
     catalogue = Catalogue()
     nodes = flatten(build_tree(system, items))
     active_children = defaultdict(int)
@@ -227,25 +275,30 @@ def _catalogue(system, items: list, frequencies) -> Catalogue:
             dimension_id=dimension_id,
             dimension_code=root.code if dimension_id else "",
             dimension_name=root.name if dimension_id else "",
-            categories=frozenset(c.pk for c in item.categories.all()),
+            categories=frozenset(categories.get(item.pk, ())),
         )
     return catalogue
 
 
-def item_points_expression(catalogue: Catalogue):
-    """``rules.item_points`` for each accepted submission as one SQL CASE.
+def item_points_expression(catalogue: Catalogue, only=None):
+    """``rules.item_points`` for each accepted submission as SQL: a CASE over the items'
+    rules, or, for ``only`` (item ids whose rows the caller's aggregate filters to) sharing
+    one rule, that rule alone.
 
     Items sharing a rule (kind, full marks, factor) share one WHEN: a system has ~70 items
     but a handful of rules, and the database evaluates the WHENs in turn for every row.
     tests/assessment/test_scoring_sql_equals_rules.py checks it against ``rules.item_points``
     on random data (SQLite and PostgreSQL).
     """
-    by_rule = defaultdict(list)
-    for m in catalogue.items.values():
+    items = catalogue.items.values() if only is None else [catalogue.items[i] for i in only]
+    by_rule, ruleless = defaultdict(list), False
+    for m in items:
         if m.kind in REGULAR_KINDS and m.max_score > 0 and m.effective is not None:
             by_rule[("regular", m.max_score, m.factor)].append(m.id)
         elif m.kind in (Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION):
             by_rule[(m.kind, m.max_score, None)].append(m.id)
+        else:
+            ruleless = True  # vetoes and items without full marks count 0
     whens = []
     # No score counts 0 (``rules.item_points``); PostgreSQL's LEAST would otherwise skip the
     # NULL of ABS(NULL) and take a deduction's full marks.
@@ -260,26 +313,26 @@ def item_points_expression(catalogue: Catalogue):
             then = Greatest(score, Value(ZERO)) if kind == Indicator.Kind.BONUS else Abs(score)
             if max_score > 0:
                 then = Least(then, Value(max_score))
+        if only is not None and len(by_rule) == 1 and not ruleless:
+            return ExpressionWrapper(then, output_field=POINTS)
         whens.append(When(indicator_id__in=ids, then=then))
     if not whens:
         return Value(ZERO, output_field=POINTS)
     return Case(*whens, default=Value(ZERO), output_field=POINTS)
 
 
-def tally_classes(catalogue: Catalogue) -> tuple[list, Case | Value]:
-    """The items grouped by what a tally adds them to — (dimension, kind, standard, goal,
-    veto) — and a CASE giving each submission its class number: the grouped read then
-    groups by three integers, without joining the indicators or sorting their text."""
-    classes, by_class = [], defaultdict(list)
+def tally_classes(catalogue: Catalogue) -> tuple[list, dict]:
+    """The items grouped by what a tally adds them to — (dimension, kind, standard, goal) —
+    as the list of those keys and {item id: class number}: the read sums each class in a
+    column of its own, without joining the indicators."""
+    classes, class_of, number = [], {}, {}
     for m in catalogue.items.values():
         key = (m.dimension_id, m.kind, m.standard, m.goal)
-        if key not in by_class:
+        if key not in number:
+            number[key] = len(classes)
             classes.append(key)
-        by_class[key].append(m.id)
-    whens = [When(indicator_id__in=by_class[key], then=Value(n)) for n, key in enumerate(classes)]
-    if not whens:
-        return classes, Value(0)
-    return classes, Case(*whens, default=Value(0))
+        class_of[m.id] = number[key]
+    return classes, class_of
 
 
 # --- load ------------------------------------------------------------------------------------
@@ -332,58 +385,108 @@ def _accepted(period: Period, catalogue: Catalogue):
     )
 
 
+FEW_UNITS = 20  # up to this many units, a recompute reads their rows rather than groups
+
+
 def load_submissions(period: Period, catalogue: Catalogue, unit_ids=None) -> tuple[dict, dict]:
-    """ONE grouped query over the period's submissions (of some units): the accepted
-    points by (unit, branch, dimension, kind, standard, goal) — the tallies — and, from the
-    same groups, the submitted and on-time counts by (unit, branch)."""
+    """The accepted points by (unit, branch, dimension, kind, standard, goal) — the
+    tallies — and the submitted and on-time counts by (unit, branch), of the period's
+    submissions (of some units): ONE query. Many units are grouped by the database; a few
+    (what a review recomputes) are read row by row, which costs less than building and
+    planning the grouped statement, and grouped with the same rules here."""
     tallies: dict = defaultdict(Tally)
-    counts: dict = defaultdict(lambda: [0, 0])
+    counts: dict = {}
     if not catalogue.items:
-        return tallies, {}
+        return tallies, counts
+    classes, class_of = tally_classes(catalogue)
+    if unit_ids is not None and len(unit_ids) <= FEW_UNITS:
+        groups = _grouped_here(period, catalogue, class_of, unit_ids)
+    else:
+        groups = _grouped_in_database(period, catalogue, class_of, unit_ids)
+    for unit_id, branch_id, points_by_class, vetoed, sent, on_time in groups:
+        counts[(unit_id, branch_id)] = [sent, on_time]
+        if not points_by_class:
+            continue  # nothing accepted
+        tally = tallies[(unit_id, branch_id)]
+        tally.veto = vetoed
+        for cls, points in points_by_class.items():
+            dim, kind, standard, goal = classes[cls]
+            if kind in REGULAR_KINDS:
+                tally.regular[dim] = tally.regular.get(dim, ZERO) + points
+                tally.standards[standard] = tally.standards.get(standard, ZERO) + points
+                tally.goals[goal] = tally.goals.get(goal, ZERO) + points
+            elif kind == Indicator.Kind.DEDUCTION:
+                tally.deductions[dim] = tally.deductions.get(dim, ZERO) + points
+            elif kind == Indicator.Kind.BONUS:
+                tally.bonus += points
+    return tallies, counts
+
+
+def _grouped_in_database(period, catalogue, class_of, unit_ids):
+    """(unit, branch, {class: accepted points}, vetoed, submitted, on time) per unit or
+    branch, from one statement grouped by (unit, branch): a column of points per tally
+    class (``item_points_expression``), NULL where the class has nothing accepted. Few
+    groups with many columns: the database hashes them in memory instead of sorting the
+    period's rows, and a tenth of the rows come back."""
     accepted = Q(status=Submission.Status.ACCEPTED)
     submitted = Q(status__in=SUBMITTED_STATES)
     vetoes = [m.id for m in catalogue.items.values() if m.kind == Indicator.Kind.VETO]
     veto_trigger = Q(indicator_id__in=vetoes) & (Q(value__gt=0) | Q(reviewer_score__gt=0))
-    classes, class_expression = tally_classes(catalogue)
+    items_of = defaultdict(list)
+    for item_id, n in class_of.items():
+        items_of[n].append(item_id)
+    sums = {
+        f"c{n}": Sum(
+            item_points_expression(catalogue, only=ids), filter=accepted & Q(indicator_id__in=ids)
+        )
+        for n, ids in items_of.items()
+    }
     rows = (
         _of_units(
             Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items)),
             unit_ids,
         )
-        .annotate(cls=class_expression, pts=item_points_expression(catalogue))
-        .values("unit_id", "branch_id", "cls")
+        .values("unit_id", "branch_id")
         .annotate(
-            points=Sum("pts", filter=accepted),
-            accepted=Count("pk", filter=accepted),
             vetoes=Count("pk", filter=accepted & veto_trigger) if vetoes else Value(0),
             submitted=Count("pk", filter=submitted),
             on_time=Count("pk", filter=submitted & Q(is_late=False)),
+            **sums,
         )
-        .values_list(
-            "unit_id", "branch_id", "cls", "points", "accepted", "vetoes", "submitted", "on_time"
-        )
+        .values_list("unit_id", "branch_id", "vetoes", "submitted", "on_time", *sums)
         .order_by()
     )
-    for unit_id, branch_id, cls, points, n, vetoes, sent, on_time in rows:
-        count = counts[(unit_id, branch_id)]
-        count[0] += sent
-        count[1] += on_time
-        if not n:
+    numbers = list(items_of)
+    for unit_id, branch_id, vetoed, sent, on_time, *points in rows:
+        by_class = {n: Decimal(p) for n, p in zip(numbers, points, strict=True) if p is not None}
+        yield unit_id, branch_id, by_class, bool(vetoed), sent, on_time
+
+
+def _grouped_here(period, catalogue, class_of, unit_ids) -> list:
+    """The same groups as ``_grouped_in_database``, from the units' rows: the points by
+    ``rules.item_points`` (the rule the database's CASE applies), vetoes by
+    ``rules.triggers_veto``."""
+    groups = {}
+    rows = Submission.objects.filter(period=period, unit_id__in=list(unit_ids)).values_list(
+        "unit_id", "branch_id", "indicator_id", "status", "reviewer_score", "value", "is_late"
+    )
+    for unit_id, branch_id, item_id, status, score, value, is_late in rows.order_by():
+        item = catalogue.items.get(item_id)
+        if item is None:
             continue
-        dim, kind, standard, goal = classes[cls]
-        tally = tallies[(unit_id, branch_id)]
-        points = Decimal(points or 0)
-        if vetoes:
-            tally.veto = True
-        if kind in REGULAR_KINDS:
-            tally.regular[dim] = tally.regular.get(dim, ZERO) + points
-            tally.standards[standard] = tally.standards.get(standard, ZERO) + points
-            tally.goals[goal] = tally.goals.get(goal, ZERO) + points
-        elif kind == Indicator.Kind.DEDUCTION:
-            tally.deductions[dim] = tally.deductions.get(dim, ZERO) + points
-        elif kind == Indicator.Kind.BONUS:
-            tally.bonus += points
-    return tallies, dict(counts)
+        group = groups.get((unit_id, branch_id))
+        if group is None:
+            group = groups[(unit_id, branch_id)] = [{}, False, 0, 0]
+        if status == Submission.Status.ACCEPTED:
+            by_class, cls = group[0], class_of[item_id]
+            points = rules.item_points(item.kind, score, item.max_score, item.effective)
+            by_class[cls] = by_class.get(cls, ZERO) + points
+            if item.kind == Indicator.Kind.VETO and rules.triggers_veto(value, score):
+                group[1] = True
+        if status in SUBMITTED_STATES:
+            group[2] += 1
+            group[3] += not is_late
+    return [(unit_id, branch_id, *group) for (unit_id, branch_id), group in groups.items()]
 
 
 def plan_vetoes(plan: AnnualPlan, unit_ids=None) -> tuple[set, set]:
@@ -547,6 +650,13 @@ class Computed:
 ZERO_TEXT = str(q(ZERO))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _text(value) -> str:
+    """A figure as the parts store it (``q``, as text). Memoised: a plan's recompute writes
+    about 400,000 figures, a few thousand distinct values."""
+    return str(q(value))
+
+
 def _parts(values: dict, maxima: dict, catalogue: Catalogue) -> dict:
     """A score's points and maxima per standard, goal and dimension, in the JSON shape of
     ``PeriodScore.parts``: {axis: [[code, label, points, max points], …]}, sorted by code.
@@ -556,7 +666,7 @@ def _parts(values: dict, maxima: dict, catalogue: Catalogue) -> dict:
     for axis in ("standard", "goal", "dimension"):
         got = values[axis]
         entries = [
-            [code, label, str(q(got[key])) if key in got else ZERO_TEXT, most]
+            [code, label, _text(got[key]) if key in got else ZERO_TEXT, most]
             for key, code, label, most in layout[axis]
         ]
         extra = [key for key in got if key and (axis, key) not in maxima]
@@ -564,7 +674,7 @@ def _parts(values: dict, maxima: dict, catalogue: Catalogue) -> dict:
             for key in extra:
                 code, label = catalogue.label(axis, key)
                 if code:
-                    entries.append([code, label, str(q(got[key])), ZERO_TEXT])
+                    entries.append([code, label, _text(got[key]), ZERO_TEXT])
             entries.sort()
         parts[axis] = entries
     return parts
@@ -718,6 +828,7 @@ def compute(inputs: Inputs) -> list[Computed]:
 # --- rank ------------------------------------------------------------------------------------
 
 RANK_FIELDS = ("rank", "category_rank", "group_rank", "unit_rank", "grade", "tier")
+RANKS_OF = operator.attrgetter(*RANK_FIELDS)  # a row's ranks as a tuple
 
 
 @dataclass(slots=True)
@@ -740,7 +851,7 @@ class Ranked:
     tier: str = ""
 
     def ranks(self) -> tuple:
-        return tuple(getattr(self, name) for name in RANK_FIELDS)
+        return RANKS_OF(self)
 
 
 def load_stored(period: Period, unit_ids) -> tuple[list, dict]:
@@ -762,6 +873,7 @@ def load_stored(period: Period, unit_ids) -> tuple[list, dict]:
             "unit__group_id",
             *RANK_FIELDS,
         )
+        .order_by()  # the model's ordering would join the plan and sort every row
     )
     for pk, unit_id, branch_id, total, max_points, vetoed, exam, category, group, *ranks in rows:
         others.append(Ranked(pk, unit_id, branch_id, total, max_points, vetoed, exam, tuple(ranks)))
@@ -848,7 +960,9 @@ def _changed(period: Period, scores: list, unit_ids) -> tuple[list, list]:
         (unit_id, branch_id): (pk, (digest, *ranks))
         for pk, unit_id, branch_id, digest, *ranks in _of_units(
             PeriodScore.objects.filter(period=period), unit_ids
-        ).values_list("pk", "unit_id", "branch_id", "digest", *RANK_FIELDS)
+        )
+        .values_list("pk", "unit_id", "branch_id", "digest", *RANK_FIELDS)
+        .order_by()
     }
     connection = transaction.get_connection()
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as auto_now would
@@ -859,11 +973,11 @@ def _changed(period: Period, scores: list, unit_ids) -> tuple[list, list]:
         digest = digest_of(values)
         old = stored.pop((row.unit_id, row.branch_id), None)
         if old is not None:
-            if old[1] == (digest, *(getattr(row, name) for name in RANK_FIELDS)):
+            if old[1] == (digest, *RANKS_OF(row)):
                 continue
             stale.append(old[0])
         by_name = dict(zip(DIGESTED, values, strict=True), computed_at=now, digest=digest)
-        by_name.update((name, getattr(row, name)) for name in RANK_FIELDS)
+        by_name.update(zip(RANK_FIELDS, RANKS_OF(row), strict=True))
         fresh.append(tuple(by_name[name] for name in order))
     stale.extend(pk for pk, _digest in stored.values())
     return stale, fresh

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from units.numbers import rounded
+from units.numbers import CENT, rounded
 
 from ..models import AnnualPlan, Grade, GradingRule, Indicator, Period, Tier
 
 ZERO = Decimal("0")
+ZERO_CENTS = Decimal("0.00")
 HUNDRED = Decimal("100")
 REGULAR_KINDS = (Indicator.Kind.QUANTITATIVE, Indicator.Kind.GRADED, Indicator.Kind.YES_NO)
 SCORED_KINDS = (*REGULAR_KINDS, Indicator.Kind.BONUS, Indicator.Kind.DEDUCTION, Indicator.Kind.VETO)
@@ -25,7 +26,12 @@ NO_DIMENSION = 0  # pseudo dimension of deduction items that sit outside any dim
 
 def q(value) -> Decimal:
     """A figure as the scores store it: rounded half up to 0.01, None counting 0."""
-    return rounded(value or 0)
+    # A recompute rounds ~10⁶ figures, most of them Decimals or nothing: those first.
+    if not value:
+        return ZERO_CENTS
+    if type(value) is Decimal:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded(value)
 
 
 # --- items -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Branch, Unit
 
-from ..models import Indicator, Submission
+from ..models import Indicator, PeriodScore, Submission
 from ..scoring.engine import SUBMITTED_STATES, catalogue_for
 from .score_rows import _id, _share
 
@@ -63,12 +63,16 @@ FEW_UNITS = 20
 
 
 def completeness(period, *, unit=None, unit_ids=None) -> CompletenessReport:
-    """Expected vs submitted items and the on-time share, live, per unit and branch.
+    """Expected vs submitted items and the on-time share per unit and branch.
 
     Expected = the items the period asks of the branch (or unit) by its category (issue 3's
     items_for rules); submitted = submitted, checked or accepted (a returned item is
     outstanding again); on time = submitted and not late. Reporting rate = submitted ÷
     expected, on-time rate = on time ÷ expected. Five queries.
+
+    A finished period's submissions no longer move, and its score rows carry the counts the
+    engine took from them (the same rules): those rows are read instead of the period's
+    submissions, unless a unit or branch shown has none (added after the last recompute).
     """
     catalogue = catalogue_for(period)
     units = Unit.objects.filter(active=True)
@@ -92,22 +96,9 @@ def completeness(period, *, unit=None, unit_ids=None) -> CompletenessReport:
         by_unit[unit_id].append((pk, name))
     counts = {}
     if catalogue.items:
-        submitted = Q(status__in=SUBMITTED_STATES)
-        rows = Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items))
-        if len(ids) <= FEW_UNITS:
-            # Many units: counting every unit's rows costs less than testing each row's unit
-            # against a long list; the rows of units not asked for are not used below.
-            rows = rows.filter(unit_id__in=ids)
-        for row in (
-            rows.values("unit_id", "branch_id")
-            .annotate(
-                submitted=Count("pk", filter=submitted),
-                on_time=Count("pk", filter=submitted & Q(is_late=False)),
-            )
-            .values_list("unit_id", "branch_id", "submitted", "on_time")
-            .order_by()
-        ):
-            counts[row[:2]] = row[2:]
+        counts = _stored_counts(period, ids, by_unit) if period.is_finished else None
+        if counts is None:
+            counts = _live_counts(period, catalogue, ids)
 
     def row_for(u, branch_id, branch_name, expected):
         submitted, on_time = counts.get((u.pk, branch_id), (0, 0))
@@ -151,3 +142,53 @@ def completeness(period, *, unit=None, unit_ids=None) -> CompletenessReport:
         sum(r.on_time for r in unit_rows),
     )
     return CompletenessReport(unit_rows, branch_rows, total)
+
+
+def _live_counts(period, catalogue, ids) -> dict:
+    """(unit id, branch id or None) -> (submitted, on time), counted from the submissions:
+    one grouped query."""
+    submitted = Q(status__in=SUBMITTED_STATES)
+    rows = Submission.objects.filter(period=period, indicator_id__in=list(catalogue.items))
+    if len(ids) <= FEW_UNITS:
+        # Many units: counting every unit's rows costs less than testing each row's unit
+        # against a long list; the rows of units not asked for are not used.
+        rows = rows.filter(unit_id__in=ids)
+    return {
+        (unit_id, branch_id): (sent, on_time)
+        for unit_id, branch_id, sent, on_time in rows.values("unit_id", "branch_id")
+        .annotate(
+            submitted=Count("pk", filter=submitted),
+            on_time=Count("pk", filter=submitted & Q(is_late=False)),
+        )
+        .values_list("unit_id", "branch_id", "submitted", "on_time")
+        .order_by()
+    }
+
+
+def _stored_counts(period, ids, by_unit) -> dict | None:
+    """The same counts from the period's score rows (ONE query), or None unless every unit
+    asked for has a row and rows for exactly the branches shown. A unit's row counts its
+    branches with its own items (``engine.compute_unit``): its own counts are the
+    difference."""
+    rows = PeriodScore.objects.filter(period=period)
+    if len(ids) <= FEW_UNITS:
+        rows = rows.filter(unit_id__in=ids)
+    stored, branches_of = {}, defaultdict(set)
+    for unit_id, branch_id, sent, on_time in rows.values_list(
+        "unit_id", "branch_id", "submitted", "on_time"
+    ).order_by():
+        stored[(unit_id, branch_id)] = (sent, on_time)
+        if branch_id:
+            branches_of[unit_id].add(branch_id)
+    counts = {}
+    for unit_id in ids:
+        # The unit's row counts exactly the branches shown, or the difference would be off.
+        shown = {branch_id for branch_id, _name in by_unit[unit_id]}
+        if (unit_id, None) not in stored or branches_of[unit_id] != shown:
+            return None
+        own_sent, own_on_time = stored[(unit_id, None)]
+        for branch_id, _name in by_unit[unit_id]:
+            sent, on_time = counts[(unit_id, branch_id)] = stored[(unit_id, branch_id)]
+            own_sent, own_on_time = own_sent - sent, own_on_time - on_time
+        counts[(unit_id, None)] = (own_sent, own_on_time)
+    return counts

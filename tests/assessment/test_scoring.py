@@ -3,11 +3,15 @@
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from assessment.models import AnnualPlan, Grade, GradingRule, PeriodScore, Tier
+from assessment.models import AnnualPlan, Grade, GradingRule, Period, PeriodScore, Tier
 from assessment.scoring import engine, schedule
 from assessment.selectors import scores as selectors
+from assessment.services import periods as period_service
 from tests.assessment import scoring_world
+from tests.factories import BranchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +224,32 @@ def test_completeness_counts_expected_submitted_and_on_time(world):
 def test_completeness_is_stored_with_the_scores(world):
     a = unit_row(world, "a")
     assert (a.expected, a.submitted, a.on_time) == (13, 10, 9)
+
+
+def _figures(report):
+    return {
+        (r.unit_name, r.branch_name): (r.expected, r.submitted, r.on_time)
+        for r in [*report.units, *report.branches]
+    }
+
+
+def test_completeness_of_a_finished_period_is_read_from_its_scores(world, committee):
+    assert world["q1"].status == Period.Status.CLOSED
+    period_service.reopen_period(world["q1"], by=committee, reason="补报")
+    open_figures = _figures(selectors.completeness(world["q1"]))
+    period_service.close_period(world["q1"], by=committee)
+    with CaptureQueriesContext(connection) as queries:
+        report = selectors.completeness(world["q1"])
+    assert _figures(report) == open_figures
+    assert open_figures[("省甲厅", "")] == (13, 10, 9)
+    assert not [q for q in queries if "assessment_submission" in q["sql"]]
+
+
+def test_completeness_counts_a_branch_added_after_the_close_from_the_submissions(world):
+    BranchFactory(unit=world["a"], name="甲厅第三党支部")
+    figures = _figures(selectors.completeness(world["q1"]))
+    assert figures[("省甲厅", "甲厅第三党支部")] == (5, 0, 0)
+    assert figures[("省甲厅", "")] == (18, 10, 9)
 
 
 def test_explanation_adds_up_to_the_total(world):

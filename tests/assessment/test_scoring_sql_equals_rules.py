@@ -1,9 +1,10 @@
-"""The engine's grouped SQL read (``engine.load_submissions``: the points CASE of
-``item_points_expression`` and the tally classes of ``tally_classes``) gives exactly what the
-pure rules give (``rules.item_points`` per accepted item, ``rules.triggers_veto``, the
-submitted and on-time counts), summed per unit or branch by dimension, standard and goal, on
-random data. Run on SQLite and (DATABASE_URL) PostgreSQL: the SQL is the same text, the
-arithmetic is each database's own."""
+"""The engine's read of a period (``engine.load_submissions``), both ways it reads — grouped
+in SQL with the points CASE of ``item_points_expression`` and a column per tally class of
+``tally_classes`` (all units), or the rows of a few units grouped in Python (what a review
+recomputes) — gives exactly what the pure rules give (``rules.item_points`` per accepted
+item, ``rules.triggers_veto``, the submitted and on-time counts), summed per unit or branch
+by dimension, standard and goal, on random data. Run on SQLite and (DATABASE_URL)
+PostgreSQL: the SQL is the same text, the arithmetic is each database's own."""
 
 import datetime as dt
 import random
@@ -36,6 +37,8 @@ def system_items():
     d2 = make_item(system, None, "D2", K.DIMENSION, weight=40, standard=Standard.SERVICE)
     items = [
         make_item(system, d1, "G1", K.GRADED, max_score=10, weight=50, goal="efficiency"),
+        # G1's tally class with another rule: that class's column is a CASE over two rules.
+        make_item(system, d1, "G2", K.GRADED, max_score=4, weight=20, goal="efficiency"),
         make_item(system, d1, "Q1", K.QUANTITATIVE, max_score=20, weight=50, goal="politics"),
         make_item(system, d2, "Y1", K.YES_NO, max_score=5, weight=70, goal="responsibility"),
         make_item(system, d2, "U1", K.GRADED, max_score=10, weight=30, level=L.UNIT),
@@ -95,8 +98,9 @@ def expected(period, catalogue, submissions):
     return tallies, {k: list(v) for k, v in counts.items()}
 
 
+@pytest.mark.parametrize("few_units", [False, True], ids=["grouped-in-sql", "rows-of-few-units"])
 @pytest.mark.parametrize("seed", range(4))
-def test_the_grouped_read_equals_the_rules(system_items, seed):
+def test_the_grouped_read_equals_the_rules(system_items, seed, few_units):
     period, items = system_items
     rng = random.Random(seed)
     units = [UnitFactory() for _u in range(2)]
@@ -121,7 +125,8 @@ def test_the_grouped_read_equals_the_rules(system_items, seed):
                 )
     Submission.objects.bulk_create(submissions)
     catalogue = engine.catalogue_for(period)
-    tallies, counts = engine.load_submissions(period, catalogue)
+    asked = {unit.pk for unit in units} if few_units else None
+    tallies, counts = engine.load_submissions(period, catalogue, asked)
     want_tallies, want_counts = expected(period, catalogue, submissions)
 
     assert counts == want_counts
