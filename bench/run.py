@@ -243,7 +243,31 @@ def run_scoring(scale: float, *, log=print):
     yield from scoring.one_review_figure(ds)
 
 
-ONLY = {"import": run_import, "ledger": run_ledger, "scoring": run_scoring}
+def run_pages(scale: float, *, requests: int = 30, log=print):
+    """Only the pages' query counts and latencies: the demo-scale dataset for the counts to
+    compare with, then the dataset at `scale`, its plan computed once."""
+    from bench import dataset
+    from bench.figures import pages, scoring
+
+    def built(at):
+        log(f"building the dataset at scale {at:.3g} …")
+        ds = dataset.build(at, log=log)
+        scoring.time_recompute(ds.plan_id, repeat=1)  # as the whole run leaves it
+        dataset.vacuum(["assessment_periodscore"])
+        return ds
+
+    demo_counts = pages.query_counts(built(DEMO_SCALE))
+    ds = built(scale)
+    log("pages …")
+    yield from pages.page_figures(ds, demo_counts, DEMO_SCALE, requests=requests)
+
+
+ONLY = {
+    "import": run_import,
+    "ledger": run_ledger,
+    "pages": run_pages,
+    "scoring": run_scoring,
+}
 
 
 def main(argv=None):
@@ -279,8 +303,8 @@ def main(argv=None):
     with path.open("w") as out:
         out.write(json.dumps(lines[0], ensure_ascii=False) + "\n")
         figures = (
-            run_ledger(args.scale, requests=args.requests, log=log)
-            if args.only == "ledger"
+            ONLY[args.only](args.scale, requests=args.requests, log=log)
+            if args.only in ("ledger", "pages")
             else ONLY[args.only](args.scale, log=log)
             if args.only
             else run_all(

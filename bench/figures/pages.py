@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from bench.measure import figure, percentile, skipped
+from config.startup import settle
 
 PAGES = ("dashboard", "ranking", "review_queue", "unit_explanation")
 P95_TARGET_MS = 300
@@ -62,8 +63,11 @@ def query_counts(ds) -> dict:
 
 
 def latencies(ds, url: str, requests: int = 30) -> list[float]:
+    """Seconds per request, after one warm request and the web process's own start-up step
+    (``config.startup.settle``, which config/wsgi.py runs in every gunicorn worker)."""
     client = client_for(ds)
     client.get(url)
+    settle()
     samples = []
     for _i in range(requests):
         start = time.perf_counter()
