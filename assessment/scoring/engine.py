@@ -186,6 +186,25 @@ class Catalogue:
             self._memo[memo_key] = (maxima, layout)  # holding maxima keeps its id unique
         return self._memo[memo_key][1]
 
+    def encoded_layout(self, maxima: dict) -> dict:
+        """``layout`` as {axis: [(key, JSON text before the points, JSON text after)]}:
+        ``[code, label, `` and ``, max points]`` encoded once (see ``_parts``)."""
+        memo_key = ("encoded", id(maxima))
+        if memo_key not in self._memo:
+            encoded = {
+                axis: [
+                    (
+                        key,
+                        "[" + to_json(code) + ", " + to_json(label) + ', "',
+                        '", ' + to_json(most) + "]",
+                    )
+                    for key, code, label, most in rows
+                ]
+                for axis, rows in self.layout(maxima).items()
+            }
+            self._memo[memo_key] = (maxima, encoded)
+        return self._memo[memo_key][1]
+
 
 def catalogue_for(period: Period, memo: dict | None = None) -> Catalogue:
     """Two queries (the items and their categories) for the period's system. ``memo``, a
@@ -634,7 +653,7 @@ class Computed:
     expected: int
     submitted: int
     on_time: int
-    parts: dict
+    parts: str  # JSON text (``_parts``)
     quarter_mean: Decimal | None = None
     exam: Decimal | None = None
     satisfaction: Decimal | None = None
@@ -648,6 +667,7 @@ class Computed:
 
 
 ZERO_TEXT = str(q(ZERO))
+to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -657,27 +677,43 @@ def _text(value) -> str:
     return str(q(value))
 
 
-def _parts(values: dict, maxima: dict, catalogue: Catalogue) -> dict:
-    """A score's points and maxima per standard, goal and dimension, in the JSON shape of
-    ``PeriodScore.parts``: {axis: [[code, label, points, max points], …]}, sorted by code.
-    Every code of the maxima is listed, plus any the values have beyond them."""
-    layout = catalogue.layout(maxima)
-    parts = {}
+def _parts(values: dict, maxima: dict, catalogue: Catalogue) -> str:
+    """A score's points and maxima per standard, goal and dimension as ``PeriodScore.parts``
+    stores them, JSON text of {axis: [[code, label, points, max points], …]}, sorted by
+    code. Every code of the maxima is listed, plus any the values have beyond them.
+
+    Written as text around each layout entry's encoded code, label and maximum (what
+    ``to_json`` would write, character for character): ten thousand rows a recompute, each
+    with some twenty entries, are cheaper joined than built as lists and encoded."""
+    layout = catalogue.encoded_layout(maxima)
+    axes = []
     for axis in ("standard", "goal", "dimension"):
         got = values[axis]
-        entries = [
-            [code, label, _text(got[key]) if key in got else ZERO_TEXT, most]
-            for key, code, label, most in layout[axis]
+        if any(key and (axis, key) not in maxima for key in got):
+            axes.append(to_json(_entries_with_extras(axis, got, maxima, catalogue)))
+            continue
+        texts = [
+            opening + (_text(got[key]) if key in got else ZERO_TEXT) + closing
+            for key, opening, closing in layout[axis]
         ]
-        extra = [key for key in got if key and (axis, key) not in maxima]
-        if extra:
-            for key in extra:
-                code, label = catalogue.label(axis, key)
-                if code:
-                    entries.append([code, label, _text(got[key]), ZERO_TEXT])
-            entries.sort()
-        parts[axis] = entries
-    return parts
+        axes.append("[" + ", ".join(texts) + "]")
+    standard, goal, dimension = axes
+    return f'{{"standard": {standard}, "goal": {goal}, "dimension": {dimension}}}'
+
+
+def _entries_with_extras(axis, got: dict, maxima: dict, catalogue: Catalogue) -> list:
+    """An axis's entries when the values hold codes beyond the maxima (an item no longer
+    asked of the category still carrying points): the maxima's entries and those codes."""
+    entries = [
+        [code, label, _text(got[key]) if key in got else ZERO_TEXT, most]
+        for key, code, label, most in catalogue.layout(maxima)[axis]
+    ]
+    for key in got:
+        if key and (axis, key) not in maxima:
+            code, label = catalogue.label(axis, key)
+            if code:
+                entries.append([code, label, _text(got[key]), ZERO_TEXT])
+    return sorted(entries)
 
 
 def _counted(inputs: Inputs, unit_id, branch_id, expected) -> tuple[int, int, int]:
@@ -937,15 +973,9 @@ DIGESTED = [
 ]
 
 
-PARTS_AT = DIGESTED.index("parts")
-to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per row
-
-
 def _columns(row: Computed) -> list:
-    """A computed row's column values in ``DIGESTED`` order, the parts as JSON text."""
-    values = [getattr(row, name) for name in DIGESTED]
-    values[PARTS_AT] = to_json(row.parts)
-    return values
+    """A computed row's column values in ``DIGESTED`` order (the parts are JSON text)."""
+    return [getattr(row, name) for name in DIGESTED]
 
 
 def digest_of(values) -> str:

@@ -1,5 +1,6 @@
 """The scoring engine against a plan worked out by hand (see scoring_world.py)."""
 
+import json
 from decimal import Decimal as D
 
 import pytest
@@ -160,6 +161,16 @@ def test_parts_per_standard_and_goal(world):
     assert parts[("standard", "service")] == (D("35"), D("40"))
     assert parts[("goal", "politics")] == (D("20"), D("20"))
     assert parts[("dimension", "D1")] == (D("42.50"), D("60"))
+
+
+def test_parts_are_written_as_the_json_encoder_writes_them(world):
+    inputs = engine.load(world["q1"])
+    rows = engine.compute(inputs)
+    assert len(rows) == 7  # 3 units, 4 branches
+    for row in rows:
+        assert engine.to_json(json.loads(row.parts)) == row.parts
+    unit_a = next(r for r in rows if r.unit_id == world["a"].pk and r.branch_id is None)
+    assert json.loads(unit_a.parts)["dimension"][0] == ["D1", "指标D1", "42.50", "60.00"]
 
 
 def test_only_accepted_submissions_count(world):
