@@ -5,10 +5,11 @@ number of units, branches or submissions.
 
 1. ``catalogue_for``: the period's indicator tree with each item's effective points, two
    queries.
-2. ``load``: ONE grouped aggregate over the period's submissions by (unit, branch, root
-   dimension, kind, standard, goal): the accepted points, each row's from a CASE
-   expression built from the catalogue (``item_points_expression``, the SQL form of
-   ``rules.item_points``), and the completeness counts; the active units and branches,
+2. ``load``: ONE grouped aggregate over the period's submissions by (unit, branch), a
+   column of accepted points per tally class (root dimension, kind, standard, goal), each
+   row's points from an expression built from the catalogue (``item_points_expression``,
+   the SQL form of ``rules.item_points``), and the completeness counts — or, for a few
+   units, their rows grouped with ``rules.item_points``; the active units and branches,
    the plan's vetoes and (composites) the finished quarters' rows and the satisfaction
    figures.
 3. ``compute``: every branch and unit row with the rules (``compute_unit``).
@@ -17,7 +18,7 @@ number of units, branches or submissions.
    COPY on PostgreSQL), inside the caller's transaction.
 
 After a review only the reviewed units are recomputed (``recompute(period, unit_ids)``): the
-same statements narrowed to those units, then the period re-ranked against the other
+same reads narrowed to those units, then the period re-ranked against the other
 units' stored rows (``load_stored``), and only the rows whose rank, grade or tier moved
 are updated. A partial recompute writes exactly the rows a full one would.
 """
