@@ -319,26 +319,28 @@ def item_points_expression(catalogue: Catalogue, only=None):
             by_rule[(m.kind, m.max_score, None)].append(m.id)
         else:
             ruleless = True  # vetoes and items without full marks count 0
-    whens = []
+    thens = {rule: _rule_points(*rule) for rule in by_rule}
+    if only is not None and len(thens) == 1 and not ruleless:
+        (then,) = thens.values()
+        return ExpressionWrapper(then, output_field=POINTS)
+    if not thens:
+        return Value(ZERO, output_field=POINTS)
+    whens = [When(indicator_id__in=ids, then=thens[rule]) for rule, ids in by_rule.items()]
+    return Case(*whens, default=Value(ZERO), output_field=POINTS)
+
+
+def _rule_points(kind, max_score, factor):
+    """One rule of ``rules.item_points`` as SQL over the row's reviewer score."""
     # No score counts 0 (``rules.item_points``); PostgreSQL's LEAST would otherwise skip the
     # NULL of ABS(NULL) and take a deduction's full marks.
     score = Coalesce(F("reviewer_score"), Value(ZERO), output_field=POINTS)
-    for (kind, max_score, factor), ids in by_rule.items():
-        if kind == "regular":
-            clamped = Least(Greatest(score, Value(ZERO)), Value(max_score))
-            # One factor per rule (effective ÷ full marks): no division in SQL, where
-            # SQLite would divide integers as integers.
-            then = Round(clamped * Value(factor), 2)
-        else:
-            then = Greatest(score, Value(ZERO)) if kind == Indicator.Kind.BONUS else Abs(score)
-            if max_score > 0:
-                then = Least(then, Value(max_score))
-        if only is not None and len(by_rule) == 1 and not ruleless:
-            return ExpressionWrapper(then, output_field=POINTS)
-        whens.append(When(indicator_id__in=ids, then=then))
-    if not whens:
-        return Value(ZERO, output_field=POINTS)
-    return Case(*whens, default=Value(ZERO), output_field=POINTS)
+    if kind == "regular":
+        clamped = Least(Greatest(score, Value(ZERO)), Value(max_score))
+        # One factor per rule (effective ÷ full marks): no division in SQL, where SQLite
+        # would divide integers as integers.
+        return Round(clamped * Value(factor), 2)
+    points = Greatest(score, Value(ZERO)) if kind == Indicator.Kind.BONUS else Abs(score)
+    return Least(points, Value(max_score)) if max_score > 0 else points
 
 
 def tally_classes(catalogue: Catalogue) -> tuple[list, dict]:
