@@ -1,4 +1,5 @@
-"""What a web process does once it has started, before it serves requests."""
+"""What the web server does once it has loaded the application, before it serves requests
+(in gunicorn's master, before the workers are forked: gunicorn.conf.py)."""
 
 import gc
 
