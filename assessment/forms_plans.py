@@ -6,12 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import DateInput, StyledFormMixin
 from units.models import UnitCategory
 
 from .models import AnnualPlan, Cycle, Indicator, IndicatorSystem, Period
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class CycleForm(StyledFormMixin, forms.Form):

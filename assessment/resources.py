@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from units.importing import spreadsheet_date
 from units.models import UnitCategory
 from units.numbers import rounded
 from units.resources import ChineseResource
@@ -137,11 +138,10 @@ class DateTimeTextWidget(widgets.Widget):
         else:
             try:
                 parsed = dt.datetime.fromisoformat(str(value).strip())
-            except ValueError as exc:
-                raise ValueError(
-                    _("“淘汰时间”格式应为 2025-12-31T10:00:00+08:00，实际为“%(value)s”。")
-                    % {"value": value}
-                ) from exc
+            except ValueError:
+                # A plain date as office software writes it: retired from that day's start.
+                day = spreadsheet_date(value, "淘汰时间")
+                parsed = dt.datetime.combine(day, dt.time())
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
         return parsed

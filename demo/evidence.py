@@ -220,6 +220,7 @@ def _rectification(period, staff):
                 plan=plan,
                 unit=fgw,
                 problem=open_problem,
+                found_on=period.opens_on,
                 deadline=period.deadline + dt.timedelta(days=20),
             )
         closed_problem = "价格处党支部组织生活会查摆问题不具体，整改措施缺少时限和责任人。"
@@ -230,6 +231,7 @@ def _rectification(period, staff):
                 unit=fgw,
                 branch=Branch.objects.filter(unit=fgw, name="价格处党支部").first(),
                 problem=closed_problem,
+                found_on=period.opens_on,
                 deadline=period.opens_on + dt.timedelta(days=15),
             )
             rectification_service.answer(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import DateInput, StyledFormMixin
 from units.models import Unit, UnitCategory
 
 from . import privacy
@@ -132,9 +132,7 @@ class OfflineRatingForm(StyledFormMixin, ContactMixin, forms.Form):
     )
     evaluator_kind = forms.ChoiceField(label=_("评价主体"), choices=EvaluatorKind.choices)
     level = forms.ChoiceField(label=_("评价等级"), choices=LEVEL_CHOICES)
-    received_on = forms.DateField(
-        label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = forms.DateField(label=_("收到日期"), widget=DateInput())
     comment = forms.CharField(
         label=_("意见内容"),
         required=False,
@@ -169,12 +167,12 @@ class RatingFilterForm(StyledFormMixin, forms.Form):
     date_from = forms.DateField(
         label=_("起"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     date_to = forms.DateField(
         label=_("止"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, units=None, **kwargs):
@@ -230,12 +228,8 @@ class AppealDecisionForm(StyledFormMixin, forms.Form):
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
-    date_from = forms.DateField(
-        label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = forms.DateField(label=_("起始日期"), widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), widget=DateInput())
     category = forms.ModelChoiceField(
         label=_("分类"),
         queryset=UnitCategory.objects.all(),

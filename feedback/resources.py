@@ -1,11 +1,10 @@
 """Third-party survey results (第三方评价) imported from a spreadsheet, all rows or none."""
 
-import datetime
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from units.importing import spreadsheet_date
 from units.models import Unit
 from units.resources import LookupResource, LookupWidget
 
@@ -50,16 +49,9 @@ class StrictDateWidget(widgets.Widget):
         self.today = today  # set per import (SurveyRatingResource): no clock read per row
 
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, datetime.datetime):
-            value = value.date()
-        elif not isinstance(value, datetime.date):
-            text = str(value or "").strip()
-            try:
-                value = datetime.date.fromisoformat(text.replace("/", "-"))
-            except ValueError as exc:
-                raise ValueError(
-                    _("“评价日期”应为日期，例如 2026-09-30，实际为“%(value)s”。") % {"value": text}
-                ) from exc
+        value = spreadsheet_date(value, "评价日期")
+        if value is None:
+            raise ValueError(_("“评价日期”不能为空。"))
         problem = received_on_problem(value, self.today or timezone.localdate())
         if problem:
             raise ValueError(problem)

@@ -7,6 +7,16 @@ from .models import CoordinationGroup, UnitCategory
 from .resources import RESOURCES
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (2026-12-05) whatever the language's
+    display format: a date the picker cannot read shows as an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own name
+        super().__init__(attrs=attrs, format=format)
+
+
 class StyledFormMixin:
     """Gives every widget its Bootstrap class and marks invalid fields for screen readers."""
 
@@ -166,12 +176,8 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
             ("2", _("删除")),
         ],
     )
-    date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
     text = forms.CharField(label=_("对象名称包含"), required=False, max_length=100)
 
     def __init__(self, *args, content_types=(), **kwargs):

@@ -6,7 +6,10 @@ the spreadsheet, and nothing written unless every row is good.
 """
 
 import csv
+import datetime
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -48,7 +51,15 @@ class ImportOutcome:
         return not self.problems
 
 
+HEADER_SEARCH_ROWS = 10  # a title, a date or a note may stand above the header
+
+
 def read_dataset(uploaded_file, *, required_headers=()) -> tablib.Dataset:
+    """The data rows under the header, as text and numbers with surrounding spaces removed.
+
+    The header is the first of the first rows that holds every required column (a title row
+    above it is skipped); an .xlsx is read from its first visible sheet. ``data_lines``
+    gives each data row's line in the file, for messages."""
     name = (uploaded_file.name or "").lower()
     suffix = next((s for s in FORMATS if name.endswith(s)), None)
     if suffix is None:
@@ -66,12 +77,40 @@ def read_dataset(uploaded_file, *, required_headers=()) -> tablib.Dataset:
         raise ImportFileError(_("无法读取该文件，文件可能已损坏或格式不符。")) from exc
     if not rows:
         raise ImportFileError(_("文件是空的。"))
-    headers = [str(h if h is not None else "").strip() for h in rows[0]]
-    missing = [h for h in required_headers if h not in headers]
-    if missing:
-        raise ImportFileError(_("缺少必需的列：%(cols)s。") % {"cols": "、".join(missing)})
-    body = [_pad(row, len(headers)) for row in rows[1:]]
-    return tablib.Dataset(*body, headers=headers)
+    at = _header_index(rows, required_headers)
+    headers = [_cell_text(h) for h in rows[at][1]]
+    body = rows[at + 1 :]
+    if len(body) > settings.IMPORT_MAX_ROWS:
+        raise _too_many_rows()
+    dataset = tablib.Dataset(*[_pad(row, len(headers)) for _line, row in body], headers=headers)
+    dataset.lines = [line for line, _row in body]
+    return dataset
+
+
+def data_lines(dataset) -> list[int]:
+    """Each data row's line in the file (the header's line + 1 … for a dataset built
+    elsewhere, the header counted as line 1)."""
+    return getattr(dataset, "lines", None) or list(range(2, len(dataset) + 2))
+
+
+def _cell_text(value) -> str:
+    return str(value if value is not None else "").strip()
+
+
+def _header_index(rows, required) -> int:
+    """Which of the first rows is the header: the first holding every required column."""
+    for index, (_line, row) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if all(h in {_cell_text(v) for v in row} for h in required):
+            return index
+    found = [_cell_text(v) for v in rows[0][1] if _cell_text(v)]
+    missing = [h for h in required if h not in found]
+    message = _("缺少必需的列：%(cols)s。") % {"cols": "、".join(missing)}
+    message += " " + (
+        _("在文件前 %(n)d 行中没有找到含有这些列名的表头行，第一行是：%(found)s。")
+        % {"n": HEADER_SEARCH_ROWS, "found": "、".join(found[:12]) or _("（空）")}
+    )
+    message += " " + _("请使用导入模板的列名；.xlsx 文件读取第一个未隐藏的工作表。")
+    raise ImportFileError(message)
 
 
 def _blank(row) -> bool:
@@ -96,20 +135,34 @@ def decode_csv(raw: bytes) -> str:
         ) from exc
 
 
-def _csv_rows(raw: bytes) -> list[list]:
-    """The header and the non-blank rows: blank lines do not count toward the limit."""
+def _delimiter(text: str) -> str:
+    """Comma, unless the first line has none but semicolons or tabs (a spreadsheet program
+    set to a European locale saves "CSV" with semicolons)."""
+    first = text.split("\n", 1)[0]
+    if "," in first:
+        return ","
+    return max(";\t", key=first.count) if (";" in first or "\t" in first) else ","
+
+
+def _csv_rows(raw: bytes) -> list[tuple[int, list]]:
+    """(line, row) of the non-blank rows: blank lines do not count toward the limit."""
+    text = decode_csv(raw)
     rows = []
-    for row in csv.reader(io.StringIO(decode_csv(raw))):
-        if rows and _blank(row):
+    for line, row in enumerate(csv.reader(io.StringIO(text), delimiter=_delimiter(text)), 1):
+        if _blank(row):
             continue
-        rows.append(row)
-        if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+        rows.append((line, row))
+        if len(rows) - 1 > settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS:
             raise _too_many_rows()
     return rows
 
 
-def _xlsx_rows(raw: bytes) -> list[list]:
-    """The first sheet's header and non-blank rows as values, refusing formulas.
+def _first_visible_sheet(book):
+    return next((s for s in book.worksheets if s.sheet_state == "visible"), book.worksheets[0])
+
+
+def _xlsx_rows(raw: bytes) -> list[tuple[int, list]]:
+    """(line, row) of the first visible sheet's non-blank rows as values, refusing formulas.
 
     Rows that are only formatted (a sheet a library or an office suite wrote with thousands
     of styled empty rows) are skipped and do not count toward the limit. Values, not cells,
@@ -119,14 +172,15 @@ def _xlsx_rows(raw: bytes) -> list[list]:
     try:
         rows = []
         formulas = []
-        for line, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-            if rows and _blank(row):
+        sheet = _first_visible_sheet(book)
+        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if _blank(row):
                 continue
             for column, value in enumerate(row, start=1):
                 if isinstance(value, str) and value.startswith("="):
                     formulas.append(f"{get_column_letter(column)}{line}")
-            rows.append(row)
-            if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+            rows.append((line, row))
+            if len(rows) - 1 > settings.IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise _too_many_rows()
         if formulas:
             raise ImportFileError(
@@ -146,14 +200,58 @@ def _too_many_rows():
 
 
 def _pad(row, width):
-    values = ["" if v is None else restore(v) for v in row[:width]]
+    """Cells as the importers read them: empty for None, surrounding spaces (full-width ones
+    too) removed — a name typed with a trailing space is the same name, as on the pages."""
+    values = ["" if v is None else _trimmed(restore(v)) for v in row[:width]]
     return values + [""] * (width - len(values))
+
+
+def _trimmed(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# Excel's serial day numbers of 2000-01-01 and 2100-12-31: a number in a date column outside
+# them is not a date someone meant (a year typed alone, a count in the wrong column).
+SERIAL_RANGE = (36526, 73415)
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+
+
+def spreadsheet_date(value, label: str) -> datetime.date | None:
+    """A date cell as office software saves it: a date, a serial day number, or text such
+    as 2026-03-02, 2026/3/2, 2026.3.2, 2026年3月2日 or 20260302 (full-width digits too,
+    a time of day ignored). None for an empty cell; ValueError naming the column otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        if re.fullmatch(r"\d{5}(\.0+)?", text) or isinstance(value, int | float):
+            serial = float(text)
+            if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1] and serial == int(serial):
+                return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+        elif re.fullmatch(r"\d{8}", text):
+            return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        elif match := _DATE_TEXT.match(text):
+            return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        pass  # a day the calendar does not have (2026-02-30): the message below
+    raise ValueError(
+        _("“%(label)s”应为日期，如 2026-03-02、2026/3/2 或 2026年3月2日，实际为“%(value)s”。")
+        % {"label": label, "value": value}
+    )
 
 
 def formula_problems(dataset) -> list[RowProblem]:
     """CSV has no formulas, but a cell written as one would become one when exported."""
     problems = []
-    for index, row in enumerate(dataset, start=2):
+    for index, row in zip(data_lines(dataset), dataset, strict=True):
         for header, value in zip(dataset.headers, row, strict=False):
             if looks_like_formula(value):
                 problems.append(
@@ -162,8 +260,36 @@ def formula_problems(dataset) -> list[RowProblem]:
     return problems
 
 
+def repeated_key_problems(resource, dataset) -> list[RowProblem]:
+    """Two rows naming the same record (the resource's import keys): the second would
+    silently overwrite the first, so both are named instead."""
+    columns = [resource.fields[name].column_name for name in resource._meta.import_id_fields]
+    if not columns or any(column not in dataset.headers for column in columns):
+        return []
+    first_line = {}
+    problems = []
+    keyed = zip(data_lines(dataset), zip(*(dataset[c] for c in columns), strict=True), strict=True)
+    for line, key in keyed:
+        key = tuple(str(part) for part in key)
+        if not any(key):
+            continue
+        if key in first_line:
+            problems.append(
+                RowProblem(
+                    line,
+                    _("与第 %(line)d 行重复（%(key)s），同一条记录只能出现一次。")
+                    % {"line": first_line[key], "key": "、".join(p for p in key if p)},
+                )
+            )
+        else:
+            first_line[key] = line
+    return problems
+
+
 def import_all_or_nothing(resource, dataset, **kwargs) -> ImportOutcome:
-    outcome = ImportOutcome(problems=formula_problems(dataset))
+    outcome = ImportOutcome(
+        problems=formula_problems(dataset) + repeated_key_problems(resource, dataset)
+    )
     if outcome.problems:
         return outcome
     with transaction.atomic():
@@ -172,12 +298,16 @@ def import_all_or_nothing(resource, dataset, **kwargs) -> ImportOutcome:
         )
         for error in result.base_errors:
             outcome.problems.append(RowProblem(1, str(error.error)))
+        lines = data_lines(dataset)
         for number, errors in result.row_errors():
             for error in errors:
-                outcome.problems.append(RowProblem(number + 1, _describe(error.error, resource)))
+                outcome.problems.append(
+                    RowProblem(lines[number - 1], _describe(error.error, resource))
+                )
         for invalid in result.invalid_rows:
+            given = dict(zip(result.diff_headers, invalid.values, strict=False))
             outcome.problems.append(
-                RowProblem(invalid.number + 1, _describe(invalid.error, resource))
+                RowProblem(lines[invalid.number - 1], _describe(invalid.error, resource, given))
             )
         if outcome.problems:
             transaction.set_rollback(True)
@@ -189,7 +319,10 @@ def import_all_or_nothing(resource, dataset, **kwargs) -> ImportOutcome:
     return outcome
 
 
-def _describe(error, resource) -> str:
+def _describe(error, resource, values=None) -> str:
+    """A row's refusal in one line: each message under its column, with the value given
+    where Django's own message does not say it."""
+    values = values or {}
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             parts = []
@@ -199,6 +332,12 @@ def _describe(error, resource) -> str:
                     parts.append(messages)
                     continue
                 column = getattr(resource.fields.get(field_name), "column_name", field_name)
+                if f"“{column}”" in messages:  # the widget's message names it already
+                    parts.append(messages)
+                    continue
+                value = values.get(column)
+                if value not in (None, "", "---") and f"“{value}”" not in messages:
+                    messages += _("（实际为“%(value)s”）") % {"value": value}
                 parts.append(f"{column}：{messages}")
             return "；".join(parts)
         return "；".join(error.messages)

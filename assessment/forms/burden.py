@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import DateInput, StyledFormMixin
 from units.models import UnitCategory
 
 from ..models import FormalismSignal, Indicator
+from ..services.plans import window_problem
 
 
 class TryCalendarForm(StyledFormMixin, forms.Form):
@@ -28,16 +29,12 @@ class TryCalendarForm(StyledFormMixin, forms.Form):
             self.fields[f"{period.kind}_opens"] = forms.DateField(
                 label=_("开始"),
                 required=False,
-                widget=forms.DateInput(
-                    attrs={"type": "date", "class": "form-control form-control-sm"}
-                ),
+                widget=DateInput(attrs={"class": "form-control form-control-sm"}),
             )
             self.fields[f"{period.kind}_deadline"] = forms.DateField(
                 label=_("截止"),
                 required=False,
-                widget=forms.DateInput(
-                    attrs={"type": "date", "class": "form-control form-control-sm"}
-                ),
+                widget=DateInput(attrs={"class": "form-control form-control-sm"}),
             )
         self.fields["drop"].choices = [
             (f"{kind}:{item.pk}", f"{item.code} {item.name}")
@@ -53,8 +50,9 @@ class TryCalendarForm(StyledFormMixin, forms.Form):
         for period in self.periods:
             opens = data.get(f"{period.kind}_opens") or period.opens_on
             deadline = data.get(f"{period.kind}_deadline") or period.deadline
-            if deadline < opens:
-                self.add_error(f"{period.kind}_deadline", _("截止日期不能早于开始报送日期。"))
+            problem = window_problem(period.plan.year, opens, deadline)
+            if problem:
+                self.add_error(f"{period.kind}_deadline", problem)
         return data
 
     def moves(self):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import DateInput, StyledFormMixin
 
 from ..models import NegativeListEntry, Problem
 from .submissions import MultipleFileField
@@ -25,7 +25,7 @@ class IssueForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    deadline = forms.DateField(label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("整改期限"), widget=DateInput())
 
     def __init__(self, *args, units, branches, indicators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,9 +99,7 @@ class NoticeForm(IssueForm):
     )
 
     def problem_lines(self):
-        return [
-            line.strip() for line in self.cleaned_data["problem"].splitlines() if line.strip()
-        ]
+        return [line.strip() for line in self.cleaned_data["problem"].splitlines() if line.strip()]
 
 
 class ProblemForm(StyledFormMixin, forms.Form):
@@ -122,9 +120,7 @@ class ProblemForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    found_on = forms.DateField(
-        label=_("发现日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    found_on = forms.DateField(label=_("发现日期"), required=False, widget=DateInput())
     working_days = forms.IntegerField(
         label=_("整改时限（工作日）"),
         required=False,
@@ -160,7 +156,7 @@ class ProblemAnswerForm(StyledFormMixin, forms.Form):
 
 
 class MeasureDoneForm(StyledFormMixin, forms.Form):
-    done_on = forms.DateField(label=_("完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("完成日期"), widget=DateInput())
     files = MultipleFileField(
         label=_("佐证材料"),
         required=False,
@@ -173,7 +169,7 @@ class MeasureForm(StyledFormMixin, forms.Form):
         label=_("措施内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.CharField(label=_("责任人"), max_length=60)
-    due_on = forms.DateField(label=_("完成时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("完成时限"), widget=DateInput())
     also = forms.ModelMultipleChoiceField(
         label=_("同时针对"),
         queryset=None,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import StyledFormMixin
+from units.forms import DateInput, StyledFormMixin
 
 PLAN_ROWS = 5
 
@@ -18,9 +18,7 @@ class TurnaroundForm(StyledFormMixin, forms.Form):
         empty_label=_("整个单位（较差等次或一票否决）"),
         help_text=_("后进党支部选择支部；单位等次较差或被一票否决时留空。"),
     )
-    talk_on = forms.DateField(
-        label=_("约谈日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    talk_on = forms.DateField(label=_("约谈日期"), widget=DateInput())
     participants = forms.CharField(
         label=_("参加约谈人员"),
         max_length=1000,
@@ -47,9 +45,7 @@ class TurnaroundForm(StyledFormMixin, forms.Form):
             self.fields[f"deadline_{n}"] = forms.DateField(
                 label=_("完成期限 %(n)d") % {"n": n},
                 required=False,
-                widget=forms.DateInput(
-                    attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
-                ),
+                widget=DateInput(attrs={"class": "form-control"}),
             )
 
     def plan_rows(self):

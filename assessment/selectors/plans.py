@@ -1,6 +1,7 @@
 """Which indicator items a branch or unit is asked for in a period."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from units.selectors import scope_of
 
@@ -27,6 +28,15 @@ def may_edit_plan(user) -> bool:
 def may_manage_periods(user) -> bool:
     """Opening, closing, reopening and publishing periods (and correcting published scores)."""
     return scope_of(user).acts_as_committee
+
+
+def current_plan(today=None) -> AnnualPlan | None:
+    """This year's plan; in a year without one the latest before it, else the first."""
+    year = (today or timezone.localdate()).year
+    return (
+        AnnualPlan.objects.filter(year__lte=year).order_by("-year").first()
+        or AnnualPlan.objects.order_by("year").first()
+    )
 
 
 def current_system(plan: AnnualPlan) -> IndicatorSystem | None:

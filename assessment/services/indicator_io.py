@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from units.export_safety import neutralise_dataset
-from units.importing import ImportOutcome, RowProblem, import_all_or_nothing, read_dataset
+from units.importing import (
+    ImportOutcome,
+    RowProblem,
+    data_lines,
+    import_all_or_nothing,
+    read_dataset,
+)
 
 from ..models import AnnualPlan, IndicatorSystem
 from ..resources import IndicatorResource
@@ -43,7 +49,7 @@ def import_system(
         )
         outcome = import_all_or_nothing(IndicatorResource(system=system), dataset)
         if outcome.ok:
-            lines = {str(code).strip(): line for line, code in enumerate(dataset["编码"], start=2)}
+            lines = dict(zip(map(str, dataset["编码"]), data_lines(dataset), strict=True))
             for fault in validate_system(system):
                 outcome.problems.append(RowProblem(lines.get(fault.code, 1), fault.message))
             outcome.problems.sort(key=lambda p: p.line)

@@ -100,9 +100,19 @@ def raise_problem(
         raise LedgerError(_("所选党支部不属于该单位。"))
     if notice is not None and notice.unit_id != unit.pk:
         raise LedgerError(_("整改通知书与问题不属于同一单位。"))
-    found_on = found_on or timezone.localdate()
+    today = timezone.localdate()
+    found_on = found_on or today
+    if found_on > today:
+        raise LedgerError(
+            _("发现日期不能晚于今天（%(date)s 是未来的日期）。") % {"date": found_on.isoformat()}
+        )
     if deadline is None:
         working_days, deadline = deadline_for(found_on, severity, working_days)
+    elif deadline < found_on:
+        raise LedgerError(
+            _("整改期限（%(deadline)s）不能早于发现日期（%(found)s）。")
+            % {"deadline": deadline.isoformat(), "found": found_on.isoformat()}
+        )
     links = {}
     if isinstance(origin, FollowUpCase):
         links["case"] = origin

@@ -41,6 +41,20 @@ def default_window(year: int, kind: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, om, od), dt.date(year + offset, dm, dd)
 
 
+def window_problem(year: int, opens_on: dt.date, deadline: dt.date) -> str:
+    """Why a submission window cannot be a period's of the plan for ``year`` ("" when it
+    can): it opens within the year and closes by the end of the next year's first quarter
+    (the annual exam spans the turn of the year; nothing waits longer)."""
+    if deadline < opens_on:
+        return _("截止日期不能早于开始报送日期。")
+    if opens_on.year != year:
+        return _("开始报送日期应在 %(year)d 年内。") % {"year": year}
+    latest = dt.date(year + 1, 3, 31)
+    if deadline > latest:
+        return _("截止日期不能晚于 %(date)s（下一年第一季度末）。") % {"date": latest.isoformat()}
+    return ""
+
+
 def _ensure_may_edit(by) -> None:
     ensure(may_edit_plan(by), _("只有工委工作人员可以修改行动计划和节点时间。"))
 
@@ -127,8 +141,9 @@ def update_period_window(period: Period, *, by, opens_on, deadline) -> Period:
     _ensure_may_edit(by)
     if period.status == Period.Status.PUBLISHED:
         raise PlanError(_("已发布的节点不能再修改时间。"))
-    if deadline < opens_on:
-        raise PlanError(_("截止日期不能早于开始报送日期。"))
+    problem = window_problem(period.plan.year, opens_on, deadline)
+    if problem:
+        raise PlanError(problem)
     period.opens_on = opens_on
     period.deadline = deadline
     period.save(update_fields=["opens_on", "deadline"])

@@ -6,14 +6,21 @@ Columns (docs/rectification.md): 单位, 党支部, 问题来源, 问题描述, 
 the same rules and permissions hold as on the page.
 """
 
-import datetime
 import io
 
 import openpyxl
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.importing import ImportOutcome, RowProblem, formula_problems, read_dataset
+from units.importing import (
+    ImportOutcome,
+    RowProblem,
+    data_lines,
+    formula_problems,
+    read_dataset,
+    spreadsheet_date,
+)
 from units.models import Branch, Unit
 
 from ..models import Indicator, Problem
@@ -58,23 +65,6 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def _date(value, label):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip().replace("/", "-")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(
-            _("“%(label)s”应为日期，例如 2026-03-02，实际为“%(value)s”。")
-            % {"label": label, "value": value}
-        ) from exc
-
-
 def _choice(choices, value, label, default=None):
     text = str(value or "").strip()
     if not text and default is not None:
@@ -100,16 +90,16 @@ def import_problems(uploaded_file, *, user) -> ImportOutcome:
     units.update({u.short_name: u for u in Unit.objects.filter(short_name__in=names)})
     branches = {(b.unit_id, b.name): b for b in Branch.objects.filter(unit__in=set(units.values()))}
     codes = {code for r in rows for code in _codes(r.get("相关指标编码"))}
-    indicators = {}
-    for indicator in Indicator.objects.filter(code__in=codes).order_by("-system__plan__year"):
-        indicators.setdefault(indicator.code, indicator)
+    indicators = _indicators_by_code(codes)
     parsed = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(data_lines(dataset), rows, strict=True):
         try:
             parsed.append((line, _parse(row, units, branches, indicators)))
         except ValueError as exc:
             outcome.problems.append(RowProblem(line, str(exc)))
+    outcome.problems += _repeated(parsed)
     if outcome.problems:
+        outcome.problems.sort(key=lambda p: p.line)
         return outcome
     with transaction.atomic():
         for line, fields in parsed:
@@ -122,6 +112,61 @@ def import_problems(uploaded_file, *, user) -> ImportOutcome:
             return outcome
     outcome.new = len(parsed)
     return outcome
+
+
+def _indicators_by_code(codes) -> dict[str, list[Indicator]]:
+    """Each code's indicators, one per plan year (its newest system version), newest first."""
+    by_code = {}
+    found = Indicator.objects.filter(code__in=codes).select_related("system__plan")
+    for indicator in found.order_by("-system__plan__year", "-system__version"):
+        years = by_code.setdefault(indicator.code, {})
+        years.setdefault(indicator.system.plan.year, indicator)
+    return {code: list(years.values()) for code, years in by_code.items()}
+
+
+def _indicator_of_year(candidates, found_on):
+    """The indicator of the plan for the year the problem was found in; for a year without
+    a plan, the nearest earlier plan's, else the earliest."""
+    year = (found_on or timezone.localdate()).year
+    return next((i for i in candidates if i.system.plan.year <= year), candidates[-1])
+
+
+def _repeated(parsed) -> list[RowProblem]:
+    """Rows already on the ledger (the same file imported again) or twice in the file: the
+    same unit, branch, source, date found and description."""
+
+    def key(fields):
+        found_on = fields["found_on"] or timezone.localdate()
+        branch_id = fields["branch"].pk if fields["branch"] else None
+        return (fields["unit"].pk, branch_id, fields["source"], found_on, fields["description"])
+
+    keys = {key(fields): line for line, fields in reversed(parsed)}
+    existing = {
+        (p.unit_id, p.branch_id, p.source, p.found_on, p.description): p.pk
+        for p in Problem.objects.filter(
+            unit__in={fields["unit"] for _line, fields in parsed},
+            description__in={fields["description"] for _line, fields in parsed},
+        )
+    }
+    problems = []
+    for line, fields in parsed:
+        if key(fields) in existing:
+            problems.append(
+                RowProblem(
+                    line,
+                    _("整改台账中已有同一问题（问题 #%(pk)d），同一文件不必再次导入。")
+                    % {"pk": existing[key(fields)]},
+                )
+            )
+        elif keys[key(fields)] != line:
+            problems.append(
+                RowProblem(
+                    line,
+                    _("与第 %(line)d 行是同一问题（单位、来源、发现日期和描述都相同）。")
+                    % {"line": keys[key(fields)]},
+                )
+            )
+    return problems
 
 
 def _parse(row, units, branches, indicators) -> dict:
@@ -151,8 +196,8 @@ def _parse(row, units, branches, indicators) -> dict:
                 Problem.Severity, row.get("严重程度"), "严重程度", Problem.Severity.GENERAL
             ),
         ),
-        ("found_on", lambda: _date(row.get("发现日期"), "发现日期")),
-        ("deadline", lambda: _date(row.get("整改期限"), "整改期限")),
+        ("found_on", lambda: spreadsheet_date(row.get("发现日期"), "发现日期")),
+        ("deadline", lambda: spreadsheet_date(row.get("整改期限"), "整改期限")),
         ("working_days", lambda: _days(row.get("整改时限（工作日）"))),
     ]
     for name, check in checks:
@@ -175,7 +220,7 @@ def _parse(row, units, branches, indicators) -> dict:
         "unit": unit,
         "branch": branch,
         "description": description,
-        "indicators": [indicators[c] for c in wanted],
+        "indicators": [_indicator_of_year(indicators[c], fields.get("found_on")) for c in wanted],
         **fields,
     }
 

@@ -73,15 +73,16 @@ def _refuse(notice, target):
     check_transition({}, notice.status, target, Rectification.Status)
 
 
-def issue(*, by, plan, unit, problem, deadline, branch=None, indicators=()):
-    """The older call: a notice with one problem."""
+def issue(*, by, plan, unit, problem, deadline, branch=None, indicators=(), found_on=None):
+    """The older call: a notice with one problem (found today unless ``found_on``)."""
+    found = {"found_on": found_on} if found_on else {}
     return issue_notice(
         by=by,
         plan=plan,
         unit=unit,
         branch=branch,
         deadline=deadline,
-        problems=[{"description": problem, "indicators": list(indicators)}],
+        problems=[{"description": problem, "indicators": list(indicators), **found}],
     )
 
 

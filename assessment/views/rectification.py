@@ -31,23 +31,15 @@ from ..forms.rectification import (
     ProblemForm,
     ProblemImportForm,
 )
-from ..models import AnnualPlan, Indicator, Measure, Problem, Rectification, Standard
+from ..models import Indicator, Measure, Problem, Rectification, Standard
 from ..selectors import rectification as selectors
-from ..selectors.plans import current_system
+from ..selectors.plans import current_plan, current_system
 from ..services import evidence as evidence_service
 from ..services import ledger
 from ..services import problem_import as importing
 from ..services import rectification as service
 
 REFUSED = (ledger.LedgerError, TransitionNotAllowed)
-
-
-def _current_plan():
-    year = timezone.localdate().year
-    return (
-        AnnualPlan.objects.filter(year__lte=year).order_by("-year").first()
-        or AnnualPlan.objects.order_by("year").first()
-    )
 
 
 def _date_param(request, name):
@@ -123,7 +115,7 @@ def notice_list(request):
 def rectification_new(request):
     if not can_manage(request.user):
         raise PermissionDenied
-    plan = _current_plan()
+    plan = current_plan()
     if plan is None:
         messages.error(request, _("还没有年度计划，请先建立年度计划。"))
         return redirect("rectification_list")
@@ -156,8 +148,11 @@ def rectification_new(request):
             )
         except ledger.LedgerPermissionDenied as exc:
             raise PermissionDenied from exc
-        messages.success(request, _("整改通知已下发，单位管理员会在“整改”中看到并反馈。"))
-        return redirect("rectification_detail", notice.pk)
+        except ledger.LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("整改通知已下发，单位管理员会在“整改”中看到并反馈。"))
+            return redirect("rectification_detail", notice.pk)
     return render(request, "assessment/rectification/new.html", {"form": form, "plan": plan})
 
 
@@ -257,7 +252,7 @@ def negative_list(request):
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied
-        plan = _current_plan()
+        plan = current_plan()
         if plan is None:
             messages.error(request, _("还没有年度计划，请先建立年度计划。"))
         elif form.is_valid():
@@ -299,7 +294,7 @@ def _back(request, problem):
 
 
 def _indicator_choices():
-    plan = _current_plan()
+    plan = current_plan()
     system = current_system(plan) if plan else None
     if system is None:
         return Indicator.objects.none()
@@ -477,9 +472,7 @@ def measure_complete(request, pk):
     """The unit marks a measure done with its date and attaches its evidence (unit-level
     files: the evidence service lets only the unit administrator upload them)."""
     measure = get_object_or_404(
-        Measure.objects.filter(
-            problems__in=selectors.problems_visible_to(request.user)
-        ).distinct(),
+        Measure.objects.filter(problems__in=selectors.problems_visible_to(request.user)).distinct(),
         pk=pk,
     )
     back = request.POST.get("problem", "")

@@ -38,6 +38,7 @@ from ..scoring import engine
 from ..selectors import home
 from ..selectors import rectification as rectification_selectors
 from ..selectors import scores as selectors
+from ..selectors.plans import current_plan
 from ..services import periods as period_service
 from . import score_charts as charts
 
@@ -324,9 +325,10 @@ def analytics(request, plan_pk=None):
     _require_staff_view(request.user)
     plans = list(AnnualPlan.objects.order_by("-year"))
     if plan_pk is None:
-        if not plans:
+        plan = current_plan()
+        if plan is None:
             return render(request, "assessment/scores/no_period.html", {})
-        return redirect("score_analytics", plan_pk=plans[0].pk)
+        return redirect("score_analytics", plan_pk=plan.pk)
     plan = get_object_or_404(AnnualPlan, pk=plan_pk)
     stats = selectors.indicator_analytics(plan)
     flagged = [s for s in stats if s.flagged]

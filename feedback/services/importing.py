@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from units.bulk import insert_rows, prepared
 from units.errors import ensure
-from units.importing import ImportOutcome, RowProblem, formula_problems, read_dataset
+from units.importing import ImportOutcome, RowProblem, data_lines, formula_problems, read_dataset
 
 from .. import selectors
 from ..models import BAD_LEVELS, LEVEL_SCORES, Channel, Rating, SurveyImport
@@ -91,7 +91,7 @@ def _rows(resource, dataset):
     at_received, at_receipt = position["received_on"], position["receipt"]
     at_comment = position["comment"]
     rows, bad_receipts, problems = [], [], []
-    for line, raw in enumerate(dataset, start=2):
+    for line, raw in zip(data_lines(dataset), dataset, strict=True):
         row = list(template)
         errors = []
         for at, clean, column, index in columns:
@@ -99,7 +99,8 @@ def _rows(resource, dataset):
             try:
                 row[at] = clean(value)
             except ValueError as exc:
-                errors.append(f"{column}：{exc}")
+                message = str(exc)
+                errors.append(message if f"“{column}”" in message else f"{column}：{message}")
         if errors:
             problems.append(RowProblem(line, "；".join(errors)))
             continue

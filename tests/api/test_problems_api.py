@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessment.models import Problem
 from assessment.services import ledger
@@ -21,7 +22,8 @@ def problems(world, committee):
             unit=world[unit],
             source=Problem.Source.SUPERVISION,
             description=f"问题{i}",
-            deadline=dt.date.today() - dt.timedelta(days=1),
+            found_on=timezone.localdate() - dt.timedelta(days=20),
+            deadline=timezone.localdate() - dt.timedelta(days=1),
         )
         for i, unit in enumerate(["unit_a", "unit_a", "unit_b"])
     ]

@@ -185,7 +185,7 @@ def test_a_duplicate_code_in_the_file_is_named(system, committee):
     assert new is None
     last = sheet.max_row
     assert [(p.line, p.message) for p in outcome.problems] == [
-        (last, "编码“XN01”在文件中重复出现。")
+        (last, "与第 3 行重复（XN01），同一条记录只能出现一次。")
     ]
 
 

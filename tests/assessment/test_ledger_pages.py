@@ -11,6 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessment.models import Measure, Problem
 from assessment.services import ledger
 from assessment.services import rectification as notices
+from feedback.models import Level
+from feedback.services.ratings import RatingInput, submit_public_rating
+from feedback.workdays import seed_from_library
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import pdf, today
 
@@ -220,3 +223,19 @@ def test_measure_done_with_evidence_on_the_problem_page(client, unit_admin, comm
         f"/rectification/measures/{other.pk}/done/", {"done_on": today().isoformat()}
     )
     assert missing.status_code == 404
+
+
+def test_a_problem_from_a_citizen_case_links_to_its_case(client, world, committee):
+    seed_from_library()
+    rating = submit_public_rating(
+        RatingInput(unit=world["unit_a"], level=Level.DISSATISFIED, comment="窗口办事慢"),
+        address="10.0.0.9",
+    )
+    problem = Problem.objects.get(case=rating.case)
+    client.force_login(committee)
+
+    response = client.get(f"/rectification/problems/{problem.pk}/")
+
+    assert response.status_code == 200
+    assert f'href="/feedback/cases/{rating.case.pk}/"' in response.content.decode()
+    assert f"回访件 {rating.receipt}" in response.content.decode()

@@ -131,3 +131,33 @@ def test_a_published_period_window_is_frozen(db, committee):
         svc.update_period_window(
             period, by=committee, opens_on=period.opens_on, deadline=period.deadline
         )
+
+
+@pytest.mark.parametrize(
+    "opens_on, deadline, refusal",
+    [
+        (dt.date(2031, 1, 1), dt.date(2031, 2, 1), "开始报送日期应在 2024 年内。"),
+        (dt.date(2023, 12, 20), dt.date(2024, 1, 10), "开始报送日期应在 2024 年内。"),
+        (
+            dt.date(2024, 12, 1),
+            dt.date(2025, 4, 1),
+            "截止日期不能晚于 2025-03-31（下一年第一季度末）。",
+        ),
+    ],
+)
+def test_a_window_stays_within_its_year_and_the_next_first_quarter(
+    db, committee, opens_on, deadline, refusal
+):
+    period = PeriodFactory()
+    with pytest.raises(svc.PlanError) as refused:
+        svc.update_period_window(period, by=committee, opens_on=opens_on, deadline=deadline)
+    assert str(refused.value) == refusal
+
+
+def test_the_annual_exam_may_close_in_the_next_year(db, committee):
+    period = PeriodFactory(kind=Period.Kind.ANNUAL)
+    svc.update_period_window(
+        period, by=committee, opens_on=dt.date(2024, 12, 1), deadline=dt.date(2025, 3, 31)
+    )
+    period.refresh_from_db()
+    assert period.deadline == dt.date(2025, 3, 31)

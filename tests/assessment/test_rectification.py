@@ -133,6 +133,7 @@ def test_rectification_rate_and_overdue_per_unit_and_overall(
         plan=plan,
         unit=world["unit_a"],
         problem="问题二",
+        found_on=today() - dt.timedelta(days=20),
         deadline=today() - dt.timedelta(days=1),
     )
     service.issue(

@@ -8,12 +8,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import Period, ScoreSnapshot, Submission
 from assessment.scoring import engine
 from assessment.services import periods as period_service
 from tests.assessment import scoring_world
-from tests.factories import BranchFactory, PeriodFactory, UnitFactory
+from tests.factories import AnnualPlanFactory, BranchFactory, PeriodFactory, UnitFactory
 from tests.helpers import confirm_password
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +234,21 @@ def test_analytics_flags_items_everyone_maxes(client, committee, scored):
     flagged = {s.code for s in response.context["flagged"]}
     assert "I3" in flagged
     assert "I1" not in flagged
+
+
+@pytest.mark.parametrize(
+    "plan_years, opened",
+    [((0, 2), 0), ((-1, 1), -1), ((1, 3), 1)],
+    ids=["this year's", "the latest before", "the first"],
+)
+def test_analytics_opens_on_the_current_plan_not_a_future_one(
+    client, committee, plan_years, opened
+):
+    year = timezone.localdate().year
+    plans = {offset: AnnualPlanFactory(year=year + offset) for offset in plan_years}
+    client.force_login(committee)
+    response = client.get(reverse("score_analytics_index"))
+    assert response.url == reverse("score_analytics", args=[plans[opened].pk])
 
 
 def test_analytics_is_staff_only(client, unit_admin, scored):

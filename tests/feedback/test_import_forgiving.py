@@ -112,3 +112,15 @@ def test_the_offline_entry_page_refuses_a_future_date(client, unit_a, committee,
         f"不能晚于今天（{tomorrow.isoformat()} 是未来的日期）。"
     ]
     assert Rating.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["1999-01-01", "0001-01-01"])
+def test_a_survey_row_dated_before_the_creation_is_refused(world, committee, calendar, typed):
+    earliest = datetime.date(timezone.localdate().year - 3, 1, 1)
+    rows = survey_rows(2)
+    rows[0][3] = typed
+    outcome = import_survey(survey(rows), batch=BATCH, user=committee)
+    assert [(p.line, p.message) for p in outcome.problems] == [
+        (2, f"评价日期：不能早于 {earliest.isoformat()}（{typed} 不在创建期内）。")
+    ]
+    assert Rating.objects.count() == 0

@@ -88,7 +88,7 @@ def test_bad_row_after_stored_batches_stores_nothing_and_names_its_line(
     rows[149][0] = "nope"  # line 151 of the sheet (the header is line 1)
     outcome = import_survey(survey(rows), batch=BATCH, user=committee)
     assert [(p.line, p.message) for p in outcome.problems] == [
-        (151, "单位标识：“单位标识”中的“nope”不存在。")
+        (151, "“单位标识”中的“nope”不存在。")
     ]
     assert Rating.objects.count() == 0
     assert FollowUpCase.objects.count() == 0
@@ -103,9 +103,9 @@ def test_every_bad_row_is_named(world, committee, calendar):
     assert [(p.line, p.message) for p in outcome.problems] == [
         (
             2,
-            "评价等级：“评价等级”应为非常满意、满意、基本满意、不满意、非常不满意之一，实际为“很好”。",
+            "“评价等级”应为非常满意、满意、基本满意、不满意、非常不满意之一，实际为“很好”。",
         ),
-        (31, "评价日期：“评价日期”应为日期，例如 2026-09-30，实际为“十月”。"),
+        (31, "“评价日期”应为日期，如 2026-03-02、2026/3/2 或 2026年3月2日，实际为“十月”。"),
     ]
     assert Rating.objects.count() == 0
 
