@@ -3,6 +3,8 @@ the records read-only where a workflow owns the status."""
 
 from django.contrib import admin
 
+from units.admin import ReadOnlyAdmin
+
 from .models import (
     AnnualPlan,
     ConflictDeclaration,
@@ -45,7 +47,7 @@ class CycleAdmin(admin.ModelAdmin):
     inlines = [AnnualPlanInline]
 
 
-class PeriodInline(admin.TabularInline):
+class PeriodInline(ReadOnlyAdmin, admin.TabularInline):
     model = Period
     extra = 0
     fields = ["kind", "opens_on", "deadline", "status", "system"]
@@ -70,7 +72,7 @@ class PeriodTransitionInline(admin.TabularInline):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["plan", "kind", "opens_on", "deadline", "status", "system"]
     list_filter = ["status", "kind", "plan"]
     readonly_fields = ["status", "system"]
@@ -104,7 +106,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["indicator", "branch", "unit", "period", "status", "reviewer_score"]
     list_filter = ["status", "period"]
     raw_id_fields = ["indicator", "branch", "unit", "period", "reviewed_by"]
@@ -113,19 +115,19 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubmissionEvent)
-class SubmissionEventAdmin(admin.ModelAdmin):
+class SubmissionEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["submission", "action", "from_status", "to_status", "by", "at"]
     raw_id_fields = ["submission", "by"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["original_name", "unit", "branch", "size", "uploaded_at"]
     raw_id_fields = ["unit", "branch", "uploaded_by"]
 
 
 @admin.register(Rectification)
-class RectificationAdmin(admin.ModelAdmin):
+class RectificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["unit", "branch", "plan", "deadline", "status"]
     list_filter = ["status", "plan"]
     readonly_fields = ["status"]
@@ -133,7 +135,7 @@ class RectificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RectificationEvent)
-class RectificationEventAdmin(admin.ModelAdmin):
+class RectificationEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["rectification", "from_status", "to_status", "by", "at"]
 
 
@@ -149,7 +151,7 @@ class ProblemEventInline(admin.TabularInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The ledger's status moves only through assessment.services.ledger."""
 
     list_display = ["unit", "source", "severity", "found_on", "deadline", "status"]
@@ -162,14 +164,14 @@ class ProblemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["description", "unit", "owner", "due_on", "done_on"]
     search_fields = ["description", "owner", "unit__name"]
     raw_id_fields = ["unit", "problems", "evidence", "created_by"]
 
 
 @admin.register(NegativeListEntry)
-class NegativeListEntryAdmin(admin.ModelAdmin):
+class NegativeListEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["unit", "plan", "effect", "points", "created_at"]
     list_filter = ["effect", "plan"]
     raw_id_fields = ["unit", "created_by"]
@@ -216,28 +218,13 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit"]
 
 
-# --- 后进转化, 四级协同 and 述职评议: changed only through their services (the actor checks
-# live there), so the admin shows the records read-only.
-
-
-class _ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TurnaroundActionInline(_ReadOnly, admin.TabularInline):
+class TurnaroundActionInline(ReadOnlyAdmin, admin.TabularInline):
     model = TurnaroundAction
     extra = 0
     fields = ["description", "deadline", "done_on", "progress"]
 
 
-class TurnaroundEventInline(_ReadOnly, admin.TabularInline):
+class TurnaroundEventInline(ReadOnlyAdmin, admin.TabularInline):
     model = TurnaroundEvent
     extra = 0
     fields = ["at", "by", "from_status", "to_status", "note"]
@@ -245,21 +232,21 @@ class TurnaroundEventInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Turnaround)
-class TurnaroundAdmin(_ReadOnly, admin.ModelAdmin):
+class TurnaroundAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["__str__", "unit", "reason", "talk_on", "status"]
     list_filter = ["reason", "status", "period__plan"]
     search_fields = ["unit__name", "branch__name"]
     inlines = [TurnaroundActionInline, TurnaroundEventInline]
 
 
-class DutyReportTransitionInline(_ReadOnly, admin.TabularInline):
+class DutyReportTransitionInline(ReadOnlyAdmin, admin.TabularInline):
     model = DutyReportTransition
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
 
 
 @admin.register(DutyReport)
-class DutyReportAdmin(_ReadOnly, admin.ModelAdmin):
+class DutyReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["year", "unit", "branch", "author_kind", "status", "grade"]
     list_filter = ["year", "author_kind", "status", "grade"]
     search_fields = ["unit__name", "branch__name"]
@@ -268,18 +255,19 @@ class DutyReportAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PartyConfirmation)
-class PartyConfirmationAdmin(_ReadOnly, admin.ModelAdmin):
+class PartyConfirmationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["period", "unit", "status", "confirmed_by", "confirmed_at"]
     list_filter = ["status", "period"]
     list_select_related = ["period__plan", "unit", "confirmed_by"]
 
+
 @admin.register(InspectionVerdict)
-class InspectionVerdictAdmin(_ReadOnly, admin.ModelAdmin):
+class InspectionVerdictAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["round", "submission", "outcome", "grade", "score", "decided_at"]
     list_filter = ["outcome", "round"]
 
 
 @admin.register(InspectionFinding)
-class InspectionFindingAdmin(_ReadOnly, admin.ModelAdmin):
+class InspectionFindingAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["unit", "text", "problem", "recorded_at"]
     list_filter = ["assignment__round"]

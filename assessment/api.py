@@ -20,10 +20,17 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import ERROR, STATE_ERRORS, WRITE_ERRORS, error_schema
+from config.api import (
+    ERROR,
+    STATE_ERRORS,
+    WRITE_ERRORS,
+    StateConflict,
+    error_schema,
+)
+from config.parsers import ObjectJSONParser
 from units.downloads import private_file
 from units.models import CoordinationGroup, UnitCategory
 from units.selectors import branches_visible_to, can_manage, scope_of, units_visible_to
@@ -75,12 +82,6 @@ class Locked(exceptions.APIException):
         super().__init__(detail)
         if current is not NOT_GIVEN:
             self.current = current
-
-
-class StateConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "invalid_transition"
-    default_detail = "当前状态不允许此操作。"
 
 
 VERSION_CONFLICT = error_schema("VersionConflict", current=s.SubmissionSerializer(allow_null=True))
@@ -438,7 +439,7 @@ class SubmissionViewSet(
     ordering_fields = ["submitted_at", "updated_at", "id", "indicator__code"]
     ordering = ["period", "indicator__position", "indicator__code", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return (
@@ -798,7 +799,7 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     filterset_class = RectificationFilter
     ordering_fields = ["deadline", "issued_at", "id"]
     ordering = ["deadline", "id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return rectification_selectors.rectifications_visible_to(
@@ -814,8 +815,10 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body.is_valid(raise_exception=True)
         try:
             notice = rectification_service.issue(by=request.user, **body.validated_data)
+        except ledger_service.LedgerPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
         except rectification_service.RectificationError as exc:
-            raise exceptions.ValidationError({"branch": [str(exc)]}) from exc
+            raise exceptions.ValidationError({exc.field or "detail": [str(exc)]}) from exc
         return self._respond(notice, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -862,6 +865,8 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
                     measures=body.validated_data["measures"],
                     evidence=stored,
                 )
+        except ledger_service.LedgerPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
         except rectification_service.RectificationError as exc:
             raise exceptions.ValidationError({"measures": [str(exc)]}) from exc
         except TransitionNotAllowed as exc:
@@ -875,6 +880,8 @@ class RectificationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         body.is_valid(raise_exception=True)
         try:
             call(notice, body.validated_data["comment"])
+        except ledger_service.LedgerPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
         except rectification_service.RectificationError as exc:
             raise exceptions.ValidationError({"comment": [str(exc)]}) from exc
         except TransitionNotAllowed as exc:
@@ -1012,6 +1019,7 @@ class DutyReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             "reason",
         )
 
+
 # --- the problem ledger -------------------------------------------------------------------
 
 
@@ -1037,7 +1045,7 @@ def _ledger_call(call):
     except ledger_service.LedgerPermissionDenied as exc:
         raise exceptions.PermissionDenied(str(exc)) from exc
     except ledger_service.LedgerError as exc:
-        raise exceptions.ValidationError({"detail": [str(exc)]}) from exc
+        raise exceptions.ValidationError({exc.field or "detail": [str(exc)]}) from exc
     except TransitionNotAllowed as exc:
         raise StateConflict(str(exc)) from exc
 
@@ -1086,9 +1094,7 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def figures(self, request):
         dates = s.DateRangeSerializer(data=request.query_params)
         dates.is_valid(raise_exception=True)
-        problems = self.filter_queryset(
-            rectification_selectors.problems_visible_to(request.user)
-        )
+        problems = self.filter_queryset(rectification_selectors.problems_visible_to(request.user))
         report = rectification_selectors.ledger_report(
             problems, dates.validated_data.get("date_from"), dates.validated_data.get("date_to")
         )
@@ -1163,7 +1169,7 @@ class ProblemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         detail=True,
         methods=["post"],
         url_path="measure-done",
-        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        parser_classes=[ObjectJSONParser, MultiPartParser, FormParser],
     )
     def measure_done(self, request, pk=None):
         problem = self.get_object()

@@ -12,7 +12,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import STATE_ERRORS, WRITE_ERRORS
+from config.api import STATE_ERRORS, WRITE_ERRORS, StateConflict
 from units.models import Unit, User
 from units.selectors import can_manage
 from units.workflow import TransitionNotAllowed
@@ -230,9 +230,9 @@ def _refused(call):
     try:
         return call()
     except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied() from exc
-    except TransitionNotAllowed as exc:
-        raise exceptions.ValidationError(str(exc)) from exc
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
+    except (TransitionNotAllowed, service.InspectionStateError) as exc:
+        raise StateConflict(str(exc)) from exc
     except service.InspectionError as exc:
         raise exceptions.ValidationError(str(exc)) from exc
 

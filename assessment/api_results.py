@@ -16,7 +16,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ERROR, STATE_ERRORS, WRITE_ERRORS
+from config.api import ERROR, STATE_ERRORS, WRITE_ERRORS, StateConflict
 from units.models import Branch, Unit
 from units.selectors import branches_visible_to, units_visible_to
 from units.workflow import TransitionNotAllowed
@@ -26,12 +26,6 @@ from .selectors import results_use
 from .selectors import turnaround as turnaround_selectors
 from .serializers import ScopedPrimaryKeyRelatedField
 from .services import turnaround as turnaround_service
-
-
-class StateConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "invalid_transition"
-    default_detail = "当前状态不允许此操作。"
 
 
 def _decimal(**kwargs):

@@ -8,6 +8,7 @@ import logging
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -77,6 +78,18 @@ DELETE_ERRORS = {
 }
 
 
+class StateConflict(exceptions.APIException):
+    """A workflow move the object's state does not allow (units.workflow)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+    default_detail = gettext_noop("当前状态不允许此操作。")
+
+
+class OutOfRange(exceptions.ValidationError):
+    default_detail = gettext_noop("提交的数值超出可存储的范围。")
+
+
 class InUse(exceptions.APIException):
     """A delete refused because other records still point at the object."""
 
@@ -102,6 +115,10 @@ def exception_handler(exc, context):
 
     Answers may add members: ``current`` (the item as it is now) on a 409, ``references``
     (what still points at an object whose delete was refused)."""
+    if isinstance(exc, OverflowError | DataError):
+        # A number too large for its column (SQLite raises OverflowError, PostgreSQL a
+        # DataError): the caller's input, not the server's fault.
+        exc = OutOfRange(_(OutOfRange.default_detail))
     if isinstance(exc, ProtectedError):
         exc = InUse(exc.protected_objects)
     elif isinstance(exc, RestrictedError):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from units.admin import ReadOnlyAdmin
+
 from .models import (
     Appeal,
     CalendarDay,
@@ -41,7 +43,7 @@ class RatingDimensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Contacts appear masked only; the encrypted columns are never shown."""
 
     list_display = [
@@ -61,7 +63,7 @@ class RatingAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
 
 
-class CaseLogInline(admin.TabularInline):
+class CaseLogInline(ReadOnlyAdmin, admin.TabularInline):
     model = CaseLog
     extra = 0
     can_delete = False
@@ -69,7 +71,7 @@ class CaseLogInline(admin.TabularInline):
 
 
 @admin.register(FollowUpCase)
-class FollowUpCaseAdmin(admin.ModelAdmin):
+class FollowUpCaseAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["rating", "unit", "status", "reply_due", "rectify_due"]
     list_filter = ["status"]
     readonly_fields = ["rating", "status"]
@@ -77,23 +79,17 @@ class FollowUpCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["rating", "unit", "reason", "status", "filed_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "decided_by", "decided_at"]
 
 
 @admin.register(ContactViewLog)
-class ContactViewLogAdmin(admin.ModelAdmin):
+class ContactViewLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["rating", "viewer", "viewed_at"]
-    readonly_fields = ["rating", "viewer", "viewed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-admin.site.register(ModerationDecision)
-admin.site.register(Publication)
+@admin.register(ModerationDecision, Publication)
+class DecisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    pass

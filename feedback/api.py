@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from config.api import ERROR
+from config.api import ERROR, StateConflict
 from units.workflow import TransitionNotAllowed
 
 from . import selectors
@@ -27,12 +27,6 @@ ERRORS = {
     404: OpenApiResponse(ERROR, description="对象不存在或不在您的范围内"),
     409: OpenApiResponse(ERROR, description="当前状态不允许此操作"),
 }
-
-
-class StateConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "invalid_transition"
-    default_detail = "当前状态不允许此操作。"
 
 
 def _form_data(data: dict) -> tuple[dict, list]:

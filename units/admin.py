@@ -9,6 +9,21 @@ from .resources import BranchResource, CoordinationGroupResource, UnitCategoryRe
 from .services import RoleError, check_member_branches
 
 
+class ReadOnlyAdmin:
+    """For records that change only through their services — a workflow's state, scores,
+    the ledger, ratings and cases, history rows — so the services' checks of the actor and
+    the input have no door around them: the admin shows them, nothing more."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RoleForm(forms.ModelForm):
     class Meta:
         model = Role
@@ -89,12 +104,5 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class ReadOnlyLogEntryAdmin(_AuditlogEntryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyLogEntryAdmin(ReadOnlyAdmin, _AuditlogEntryAdmin):
+    pass

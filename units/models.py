@@ -71,7 +71,7 @@ class Unit(models.Model):
     )
     group = models.ForeignKey(
         CoordinationGroup,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a group with units is in use (409 in_use), not emptied
         null=True,
         blank=True,
         related_name="units",

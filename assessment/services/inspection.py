@@ -48,7 +48,22 @@ from .submissions import SubmissionError, ensure_open, record
 
 
 class InspectionError(Exception):
-    pass
+    """The input cannot be taken; the message says why, in Chinese."""
+
+
+class InspectionStateError(InspectionError, TransitionNotAllowed):
+    """The round, item or period is not in a state for this action (the API's 409)."""
+
+
+def _within(score, maximum) -> bool:
+    """A score someone typed: a finite number from 0 to the item's maximum, in cents (a
+    score of 1.999 is not silently stored as 2.00)."""
+    return (
+        score is not None
+        and score.is_finite()
+        and 0 <= score <= maximum
+        and score == score.quantize(Decimal("0.01"))
+    )
 
 
 def _ensure_staff(user):
@@ -64,7 +79,7 @@ def _ensure_own(assignment, user):
 
 def _ensure_draft(round_):
     if round_.status != InspectionRound.Status.DRAFT:
-        raise InspectionError(_("轮次已发布，不能再修改人员或重新抽签。"))
+        raise InspectionStateError(_("轮次已发布，不能再修改人员或重新抽签。"))
 
 
 def _nav_changed():
@@ -229,7 +244,7 @@ def swap_inspector(*, by, assignment, to_inspector, reason):
     )
     round_ = assignment.round
     if round_.status == InspectionRound.Status.CLOSED:
-        raise InspectionError(_("轮次已结束，不能调换评审员。"))
+        raise InspectionStateError(_("轮次已结束，不能调换评审员。"))
     if not reason.strip():
         raise InspectionError(_("调换评审员必须写明原因。"))
     if to_inspector.round_id != round_.pk:
@@ -263,9 +278,12 @@ def set_round_status(round_, to_status, *, by, reason=""):
     """The only place a round's status changes; every move is recorded."""
     _ensure_staff(by)
     locked = InspectionRound.objects.select_for_update().get(pk=round_.pk)
-    check_transition(ROUND_TRANSITIONS, locked.status, to_status, InspectionRound.Status)
+    try:
+        check_transition(ROUND_TRANSITIONS, locked.status, to_status, InspectionRound.Status)
+    except TransitionNotAllowed as refused:
+        raise InspectionStateError(str(refused)) from refused
     if to_status == InspectionRound.Status.PUBLISHED and not locked.assignments.exists():
-        raise InspectionError(_("请先抽签，确认分工后再发布。"))
+        raise InspectionStateError(_("请先抽签，确认分工后再发布。"))
     InspectionRoundTransition.objects.create(
         round=locked, from_status=locked.status, to_status=to_status, by=by, reason=reason.strip()
     )
@@ -295,9 +313,9 @@ def score_item(assignment, *, by, grade="", score=None, comment=""):
     )
     _ensure_own(assignment, by)
     if assignment.round.status != InspectionRound.Status.PUBLISHED:
-        raise InspectionError(_("本轮联检联评不在检查期间。"))
+        raise InspectionStateError(_("本轮联检联评不在检查期间。"))
     if verdict_of(assignment) is not None:
-        raise InspectionError(_("本项已汇总，评分不能再修改。"))
+        raise InspectionStateError(_("本项已汇总，评分不能再修改。"))
     indicator = assignment.submission.indicator
     if indicator.kind == Indicator.Kind.GRADED:
         if grade not in Submission.Grade.values:
@@ -305,8 +323,10 @@ def score_item(assignment, *, by, grade="", score=None, comment=""):
         score = graded_score(indicator, grade)
     else:
         grade = ""
-        if score is None or not (0 <= score <= indicator.max_score):
-            raise InspectionError(_("评分须在0到满分%(max)s之间。") % {"max": indicator.max_score})
+        if not _within(score, indicator.max_score):
+            raise InspectionError(
+                _("评分须在0到满分%(max)s之间，最多两位小数。") % {"max": indicator.max_score}
+            )
     saved, _created = InspectorScore.objects.update_or_create(
         assignment=assignment,
         defaults={"grade": grade, "score": score, "comment": comment.strip()},
@@ -353,11 +373,11 @@ def settle_round(round_, *, by):
     _ensure_staff(by)
     round_ = InspectionRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status == InspectionRound.Status.DRAFT:
-        raise InspectionError(_("轮次尚未发布。"))
+        raise InspectionStateError(_("轮次尚未发布。"))
     try:
         ensure_open(round_.period)
     except SubmissionError as refused:
-        raise InspectionError(str(refused)) from refused
+        raise InspectionStateError(str(refused)) from refused
     ratings = round_ratings(round_)
     offsets = {}
     if round_.moderation:
@@ -428,7 +448,7 @@ def arbitrate(verdict, *, by, grade="", score=None, comment=""):
             InspectionVerdict.Outcome,
         )
     except TransitionNotAllowed as refused:
-        raise InspectionError(_("本项不在待仲裁状态。")) from refused
+        raise InspectionStateError(_("本项不在待仲裁状态。")) from refused
     comment = (comment or "").strip()
     if not comment:
         raise InspectionError(_("仲裁须写明理由。"))
@@ -440,8 +460,10 @@ def arbitrate(verdict, *, by, grade="", score=None, comment=""):
         score = graded_score(indicator, grade)
     else:
         grade = ""
-        if score is None or not (0 <= score <= indicator.max_score):
-            raise InspectionError(_("评分须在0到满分%(max)s之间。") % {"max": indicator.max_score})
+        if not _within(score, indicator.max_score):
+            raise InspectionError(
+                _("评分须在0到满分%(max)s之间，最多两位小数。") % {"max": indicator.max_score}
+            )
     rated, names = round_ratings(verdict.round, submission_ids=[submission.pk])[submission.pk]
     line = _scores_line(
         verdict.round,
@@ -451,7 +473,7 @@ def arbitrate(verdict, *, by, grade="", score=None, comment=""):
     try:
         _apply(submission, by=by, grade=grade, score=score, line=line)
     except SubmissionError as refused:
-        raise InspectionError(str(refused)) from refused
+        raise InspectionStateError(str(refused)) from refused
     verdict.outcome = InspectionVerdict.Outcome.ARBITRATED
     verdict.grade, verdict.score, verdict.comment = grade, score, comment
     verdict.decided_by, verdict.decided_at = by, timezone.now()
@@ -485,7 +507,7 @@ def record_finding(assignment, *, by, text):
     ).get(pk=assignment.pk)
     _ensure_own(assignment, by)
     if assignment.round.status != InspectionRound.Status.PUBLISHED:
-        raise InspectionError(_("本轮联检联评不在检查期间。"))
+        raise InspectionStateError(_("本轮联检联评不在检查期间。"))
     text = (text or "").strip()
     if not text:
         raise InspectionError(_("请写明发现的问题。"))

@@ -36,8 +36,21 @@ N = Rectification.Status
 log = logging.getLogger(__name__)
 
 
+# How far back a problem may have been found: older findings (a year typed as 0001) are
+# typing slips, and no working-day count reaches back that far.
+FOUND_YEARS_BACK = 10
+# The longest time a rectification may be given: two years (250 working days is the most
+# the working-day count gives).
+LONGEST_DEADLINE_DAYS = 731
+
+
 class LedgerError(Exception):
-    """A refused action; the message is shown as it is."""
+    """A refused action; the message is shown as it is. ``field`` names the input it is
+    about, when it is about one (the API answers it under that field)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 class LedgerPermissionDenied(LedgerError):
@@ -97,21 +110,36 @@ def raise_problem(
     if not description:
         raise LedgerError(_("请填写问题描述。"))
     if branch is not None and branch.unit_id != unit.pk:
-        raise LedgerError(_("所选党支部不属于该单位。"))
+        raise LedgerError(_("所选党支部不属于该单位。"), field="branch")
     if notice is not None and notice.unit_id != unit.pk:
         raise LedgerError(_("整改通知书与问题不属于同一单位。"))
     today = timezone.localdate()
     found_on = found_on or today
     if found_on > today:
         raise LedgerError(
-            _("发现日期不能晚于今天（%(date)s 是未来的日期）。") % {"date": found_on.isoformat()}
+            _("发现日期不能晚于今天（%(date)s 是未来的日期）。") % {"date": found_on.isoformat()},
+            field="found_on",
+        )
+    earliest = datetime.date(today.year - FOUND_YEARS_BACK, 1, 1)
+    if found_on < earliest:
+        raise LedgerError(
+            _("发现日期不能早于 %(earliest)s（%(date)s 已超出整改台账的年限）。")
+            % {"earliest": earliest.isoformat(), "date": found_on.isoformat()},
+            field="found_on",
         )
     if deadline is None:
         working_days, deadline = deadline_for(found_on, severity, working_days)
     elif deadline < found_on:
         raise LedgerError(
             _("整改期限（%(deadline)s）不能早于发现日期（%(found)s）。")
-            % {"deadline": deadline.isoformat(), "found": found_on.isoformat()}
+            % {"deadline": deadline.isoformat(), "found": found_on.isoformat()},
+            field="deadline",
+        )
+    elif (deadline - found_on).days > LONGEST_DEADLINE_DAYS:
+        raise LedgerError(
+            _("整改期限（%(deadline)s）不能晚于发现日期后两年。")
+            % {"deadline": deadline.isoformat()},
+            field="deadline",
         )
     links = {}
     if isinstance(origin, FollowUpCase):

@@ -101,6 +101,13 @@ def close_period(period: Period, *, by) -> Period:
 
 
 def reopen_period(period: Period, *, by, reason: str) -> Period:
+    """Open a closed period again. A draft one is opened by open_period, which checks its
+    indicator system first; reopening is never a way round that."""
+    if period.status != Period.Status.CLOSED:
+        raise TransitionNotAllowed(
+            _("只有已关闭的节点可以重新开放（当前：%(status)s）。")
+            % {"status": period.get_status_display()}
+        )
     return _move(period, Period.Status.OPEN, by=by, reason=reason)
 
 

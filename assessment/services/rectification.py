@@ -35,7 +35,7 @@ def issue_notice(*, by, plan, unit, problems, deadline=None, branch=None, source
     if not selectors.may_raise_problem(by, unit.pk, Problem.Source.REVIEW):
         ledger._deny()
     if branch is not None and branch.unit_id != unit.pk:
-        raise RectificationError(_("所选党支部不属于该单位。"))
+        raise RectificationError(_("所选党支部不属于该单位。"), field="branch")
     problems = list(problems)
     if not problems:
         raise RectificationError(_("整改通知书至少要有一个问题。"))

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units import typed
 from units.models import Unit
 from units.selectors import can_manage
+from units.typed import errors_in_a_line
 from units.workflow import TransitionNotAllowed
 
 from ..forms.inspection import ArbitrationForm, RoundForm
@@ -92,6 +94,7 @@ def round_detail(request, pk):
             "queue": selectors.arbitration_queue(round_) if figures else [],
             "verdicts": selectors.verdict_counts(round_) if figures else None,
             "grades": list(GRADE_SHARES),
+            "typed": typed.take(request, "arbitration"),
         },
     )
 
@@ -141,7 +144,9 @@ def verdict_arbitrate(request, pk):
     verdict = get_object_or_404(InspectionVerdict, pk=pk)
     form = ArbitrationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写仲裁得分和理由。"))
+        errors = errors_in_a_line(form)
+        messages.error(request, _("请检查仲裁内容：%(errors)s") % {"errors": errors})
+        typed.keep(request, "arbitration", ("grade", "score", "comment"), verdict=verdict.pk)
     elif _refusal(
         request,
         lambda: service.arbitrate(
@@ -153,6 +158,8 @@ def verdict_arbitrate(request, pk):
         ),
     ):
         messages.success(request, _("已仲裁，认定得分已记入审核得分。"))
+    else:
+        typed.keep(request, "arbitration", ("grade", "score", "comment"), verdict=verdict.pk)
     return redirect(f"{reverse('inspection_round', args=[verdict.round_id])}#arbitration")
 
 
@@ -226,11 +233,21 @@ def my_items(request):
         selected = next((row for row in rows if row["own"] is None), rows[0])
     context = {"rows": rows, "selected": selected, "grades": Submission.Grade.values}
     if selected is not None:
+        context["typed"] = typed.take(request, f"inspection:{selected['assignment'].pk}")
+    if selected is not None:
         assignment = selected["assignment"]
         context["evidence"] = assignment.submission.evidence.all()
         context["findings"] = selectors.findings_of(assignment)
         context["settled"] = selectors.verdict_of(assignment) is not None
     return render(request, "assessment/inspection/mine.html", context)
+
+
+def typed_score(raw: str):
+    """The number an inspector typed, or None when it is not one (the service says why)."""
+    try:
+        return Decimal(raw.strip()) if raw.strip() else None
+    except InvalidOperation:
+        return None
 
 
 def _after(request, pk):
@@ -241,22 +258,19 @@ def _after(request, pk):
 @require_POST
 def item_score(request, pk):
     assignment = get_object_or_404(selectors.assignments_of(request.user), pk=pk)
-    raw = request.POST.get("score", "").strip()
-    try:
-        score = Decimal(raw) if raw else None
-    except InvalidOperation:
-        score = None
     if _refusal(
         request,
         lambda: service.score_item(
             assignment,
             by=request.user,
             grade=request.POST.get("grade", ""),
-            score=score,
+            score=typed_score(request.POST.get("score", "")),
             comment=request.POST.get("comment", "")[:2000],
         ),
     ):
         messages.success(request, _("评分已保存，现在可以看到同组评审员的评分。"))
+    else:
+        typed.keep(request, f"inspection:{pk}", ("grade", "score", "comment"))
     return _after(request, pk)
 
 

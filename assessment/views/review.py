@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from units import typed
 from units.models import UnitCategory
 from units.selectors import can_manage, scope_of, units_visible_to
+from units.typed import errors_in_a_line
 from units.wording import quoted
 
 from ..forms.submissions import OverrideForm, QueueFilterForm, ReviewForm
@@ -24,6 +26,7 @@ from ..services import review as service
 from ..services.submissions import SubmissionError, VersionConflict
 
 PAGE_SIZE = 50
+REVIEW_FIELDS = ("grade", "score", "comment")
 
 
 def _may_open_queue(user):
@@ -118,6 +121,8 @@ def queue(request):
                     if selected.reviewer_score is not None
                     else service.computed_score(selected),
                     "comment": "",
+                    # What was typed before a refusal comes back (the version stays fresh).
+                    **typed.take(request, f"review:{selected.pk}"),
                     "version": selected.version,
                 }
             ),
@@ -171,7 +176,8 @@ def act(request, pk):
     form = ReviewForm(request.POST)
     action = request.POST.get("action")
     if not form.is_valid():
-        messages.error(request, _("请检查评分：%(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(request, _("请检查评分：%(errors)s") % {"errors": errors_in_a_line(form)})
+        typed.keep(request, f"review:{submission.pk}", REVIEW_FIELDS)
         return redirect(f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}")
     data = form.cleaned_data
     try:
@@ -210,9 +216,11 @@ def act(request, pk):
                 "score": current.reviewer_score if current.reviewer_score is not None else "—",
             },
         )
+        typed.keep(request, f"review:{submission.pk}", REVIEW_FIELDS)
         return redirect(f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}")
     except SubmissionError as exc:
         messages.error(request, str(exc))
+        typed.keep(request, f"review:{submission.pk}", REVIEW_FIELDS)
         return redirect(f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}")
     target = next_pk if next_pk and next_pk != submission.pk else None
     return redirect(f"{reverse('review_queue')}?{_querystring(request, s=target)}")
@@ -253,7 +261,8 @@ def override(request, pk):
     back = f"{reverse('review_queue')}?{_querystring(request, s=submission.pk)}"
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请检查修正内容：%(errors)s") % {"errors": form.errors.as_text()})
+        errors = errors_in_a_line(form)
+        messages.error(request, _("请检查修正内容：%(errors)s") % {"errors": errors})
         return redirect(back)
     data = form.cleaned_data
     try:

@@ -1,13 +1,28 @@
 """The API always answers JSON in the documented error shape: unknown paths, deletes of
 records still in use, server errors, and the 409 of an item that can no longer change."""
 
+import datetime as dt
 import logging
 
+import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessment.models import Evidence, Submission
+from assessment.services.rectification import issue
 from tests.assessment.quarter_world import store, submitted_world
-from units.models import Unit
+from units.models import CoordinationGroup, Unit
+
+
+@pytest.fixture
+def notice(world, committee, plan):
+    return issue(
+        by=committee,
+        plan=plan,
+        unit=world["unit_a"],
+        problem="支部组织生活会记录不完整。",
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+    )
 
 
 def test_an_unknown_api_path_is_a_json_404(as_user, committee):
@@ -90,3 +105,59 @@ def test_a_locked_item_answers_with_its_current_state(world, secretary, as_user,
     error = response.json()["error"]
     assert error["code"] == "locked"
     assert (error["current"]["id"], error["current"]["status"]) == (submission.pk, "submitted")
+
+
+def test_deleting_a_group_with_units_is_a_409_and_keeps_them(as_user, committee, world):
+    group = CoordinationGroup.objects.create(name="第一协作组")
+    Unit.objects.filter(pk=world["unit_a"].pk).update(group=group)
+    response = as_user(committee).delete(f"/api/v1/groups/{group.pk}/")
+    assert response.status_code == 409
+    assert response.json()["error"]["references"] == [
+        {"type": "机关单位", "id": str(world["unit_a"].pk), "name": world["unit_a"].name}
+    ]
+    assert Unit.objects.get(pk=world["unit_a"].pk).group == group
+
+
+@pytest.mark.parametrize("body", ["[1]", '"x"', "5", "null", "[]"])
+def test_a_json_body_that_is_not_an_object_is_a_parse_error(as_user, unit_admin, notice, body):
+    response = as_user(unit_admin).post(
+        f"/api/v1/rectifications/{notice.pk}/answer/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    assert response.json()["error"]["message"] == "请求体应为 JSON 对象（{…}）。"
+
+
+def test_json_nested_beyond_the_parsers_depth_is_a_parse_error(as_user, secretary):
+    body = '{"a":' * 5000 + "1" + "}" * 5000
+    response = as_user(secretary).post(
+        "/api/v1/submissions/submit/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "JSON 嵌套层数过多。"
+
+
+def test_a_number_beyond_what_the_database_stores_is_a_400(as_user, committee, world, period):
+    response = as_user(committee).post(
+        "/api/v1/inspection-rounds/",
+        {
+            "name": "第一轮",
+            "period": period.pk,
+            "units": [world["unit_a"].pk],
+            "inspectors": [{"user": 2**63, "unit": world["unit_b"].pk}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "提交的数值超出可存储的范围。"
+
+
+def test_a_narrowed_leader_answering_a_notice_is_403_not_a_field_error(
+    with_token, leader, world, notice
+):
+    client = with_token(leader, unit=world["unit_a"])
+    response = client.post(
+        f"/api/v1/rectifications/{notice.pk}/answer/", {"measures": "x"}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"

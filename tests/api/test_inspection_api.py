@@ -35,7 +35,8 @@ def test_staff_create_draw_and_publish_a_round(as_user, committee, period, world
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
     assert response.json()["agreed_rule"] == "median"
-    assert client.post(f"/api/v1/inspection-rounds/{pk}/publish/").status_code == 400
+    not_drawn = client.post(f"/api/v1/inspection-rounds/{pk}/publish/")
+    assert (not_drawn.status_code, not_drawn.json()["error"]["code"]) == (409, "invalid_transition")
     drawn = client.post(f"/api/v1/inspection-rounds/{pk}/draw/", {"seed": 9}, format="json")
     assert drawn.json()["seed"] == 9
     assert client.post(f"/api/v1/inspection-rounds/{pk}/publish/").json()["status"] == "published"

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessment.models import Submission
 from assessment.services.rectification import issue
@@ -41,7 +42,7 @@ def add_rows(world, committee, period, plan, items, n):
         unit=world["unit_a"],
         branch=branch,
         problem=f"问题{n}",
-        deadline=dt.date(2030, 1, 1),
+        deadline=timezone.localdate() + dt.timedelta(days=60),
     )
     submit_public_rating(
         RatingInput(unit=world["unit_a"], level=Level.DISSATISFIED), address=f"10.9.0.{n}"

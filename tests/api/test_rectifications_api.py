@@ -5,12 +5,14 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assessment.models import Evidence, Rectification
 from assessment.services.rectification import issue
 from tests.api.conftest import ids
 from tests.assessment.quarter_world import EXE_BYTES, PDF_BYTES
 
+DEADLINE = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
 
 @pytest.fixture
 def notice(world, committee, plan):
@@ -32,7 +34,7 @@ def test_committee_issues_a_notice(world, committee, as_user, plan):
             "unit": world["unit_a"].pk,
             "branch": world["a2"].pk,
             "problem": "党员人数超过 100 人，需拆分支部。",
-            "deadline": "2030-01-31",
+            "deadline": DEADLINE,
         },
         format="json",
     )
@@ -48,7 +50,7 @@ def test_branch_of_another_unit_is_refused_by_the_service(world, committee, as_u
             "unit": world["unit_a"].pk,
             "branch": world["b1"].pk,
             "problem": "x",
-            "deadline": "2030-01-31",
+            "deadline": DEADLINE,
         },
         format="json",
     )
@@ -60,7 +62,7 @@ def test_branch_of_another_unit_is_refused_by_the_service(world, committee, as_u
 def test_only_committee_staff_issue(request, world, as_user, plan, actor):
     response = as_user(request.getfixturevalue(actor)).post(
         "/api/v1/rectifications/",
-        {"plan": plan.pk, "unit": world["unit_a"].pk, "problem": "x", "deadline": "2030-01-31"},
+        {"plan": plan.pk, "unit": world["unit_a"].pk, "problem": "x", "deadline": DEADLINE},
         format="json",
     )
     assert response.status_code == 403

@@ -5,7 +5,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessment.models import InspectionRound, InspectionVerdict, Problem
+from assessment.models import (
+    InspectionRound,
+    InspectionVerdict,
+    InspectorScore,
+    Problem,
+    Submission,
+)
 from assessment.services import inspection as service
 from assessment.services.evidence import store_evidence
 from tests.assessment.inspection_world import *  # noqa: F403
@@ -162,3 +168,49 @@ def test_inspector_sees_evidence_records_a_finding_and_loses_access_on_close(
     assert client.post(f"/inspection/items/{zhang.pk}/score/", {"grade": "A"}).status_code == 404
     assert client.post(f"/inspection/items/{zhang.pk}/findings/", {"text": "x"}).status_code == 404
     assert "我的联检任务" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("typed", ["NaN", "sNaN", "Infinity", "abc", "1.999", "7"])
+def test_a_score_that_is_not_one_is_refused_and_what_was_typed_stays(
+    client, committee, round_, items, quantitative, typed
+):
+    Submission.objects.filter(pk=items[0].pk).update(indicator=quantitative)
+    service.draw_round(by=committee, round_=round_, seed=21)
+    service.publish_round(round_, by=committee)
+    zhang = round_.assignments.get(submission=items[0], inspector__user__full_name="丙委张三")
+    client.force_login(zhang.inspector.user)
+
+    response = client.post(
+        f"/inspection/items/{zhang.pk}/score/",
+        {"score": typed, "comment": "佐证材料齐全，记录规范"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "评分须在0到满分6.00之间，最多两位小数。"
+    ]
+    body = response.content.decode()
+    assert f'name="score" inputmode="decimal" value="{typed}"' in body
+    assert "佐证材料齐全，记录规范</textarea>" in body
+    assert not InspectorScore.objects.exists()
+    # Once shown, the typed values are gone: the next visit shows the item as stored.
+    again = client.get(f"/inspection/mine/?s={zhang.pk}").content.decode()
+    assert "佐证材料齐全，记录规范" not in again
+
+
+def test_an_arbitration_refused_keeps_the_score_and_reason(client, committee, published, items):
+    score_everything(published, {"丙委张三": "A", "丁办李四": "D"})
+    client.force_login(committee)
+    client.post(f"/inspection/{published.pk}/settle/")
+    verdict = InspectionVerdict.objects.filter(submission=items[0]).get()
+
+    page = client.post(
+        f"/inspection/verdicts/{verdict.pk}/arbitrate/",
+        {"grade": "C", "score": "-1", "comment": "两位评审员差距过大，按记录折中"},
+        follow=True,
+    )
+
+    body = page.content.decode()
+    assert "两位评审员差距过大，按记录折中" in body
+    assert '<option value="C" selected>' in body

@@ -44,6 +44,15 @@ def test_a_period_cannot_skip_or_go_back(db, committee, path, target):
         periods.perform(ACTION_TO[target], period, by=committee)
 
 
+def test_reopening_never_opens_a_draft_around_the_systems_check(db, committee):
+    period = q1(small_system()["plan"])
+    with pytest.raises(TransitionNotAllowed) as refused:
+        periods.reopen_period(period, by=committee, reason="想直接开放")
+    assert str(refused.value) == "只有已关闭的节点可以重新开放（当前：未开放）。"
+    assert Period.objects.get(pk=period.pk).status == Period.Status.DRAFT
+    assert not PeriodTransition.objects.filter(period=period).exists()
+
+
 def test_reopening_a_closed_period_needs_a_reason(db, committee):
     period = q1(small_system()["plan"])
     periods.open_period(period, by=committee)
@@ -198,6 +207,26 @@ def test_no_form_serializer_or_admin_sets_a_period_status(db):
     request.user = UserFactory(is_superuser=True, is_staff=True)
     inline = PeriodInline(AnnualPlan, site)
     assert "status" not in inline.get_formset(request).form.base_fields
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["Submission", "SubmissionEvent", "Period", "Problem", "Rectification", "NegativeListEntry"],
+)
+def test_the_admin_shows_service_only_records_read_only(db, model):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from assessment import models
+    from tests.factories import UserFactory
+
+    request = RequestFactory().get("/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    admin = site._registry[getattr(models, model)]
+    assert admin.has_view_permission(request)
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request)
+    assert not admin.has_delete_permission(request)
 
 
 def test_web_pages_and_the_api_share_one_action_table():

@@ -225,3 +225,27 @@ def test_quoted_turns_inner_double_quotes_single():
 
     assert quoted("“第一议题”制度落实") == "‘第一议题’制度落实"
     assert quoted("三会一课") == "三会一课"
+
+
+@pytest.mark.parametrize(
+    "score, message",
+    [
+        ("99999999", "请检查评分：审核得分：确认总共不超过 6 个数字."),
+        ("999", "得分应在 0 到 6.00 之间。"),
+    ],
+)
+def test_a_refused_score_keeps_the_comment_typed_in_the_queue(
+    client, committee, submitted, score, message
+):
+    client.force_login(committee)
+    item = submitted["quantitative"]
+    response = client.post(
+        f"/review/{item.pk}/act/",
+        {"action": "accept", "score": score, "comment": "按台账核实", "version": item.version},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [message]
+    form = response.context["review_form"]
+    assert (form["score"].value(), form["comment"].value()) == (score, "按台账核实")
+    item.refresh_from_db()
+    assert item.status == "submitted"
