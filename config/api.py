@@ -136,9 +136,7 @@ def exception_handler(exc, context):
     fields = {}
     message = None
     if isinstance(detail, dict):
-        fields = {
-            k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()
-        }
+        fields = {k: _messages(v) for k, v in detail.items()}
         non_field = fields.pop("non_field_errors", None) or fields.pop("detail", None)
         message = non_field[0] if non_field else None
     elif isinstance(detail, list):
@@ -154,6 +152,16 @@ def exception_handler(exc, context):
             body[extra] = getattr(exc, extra)
     response.data = {"error": body}
     return response
+
+
+def _messages(detail) -> list[str]:
+    """A field's errors as plain texts. A list or dict field (files, dimensions) nests its
+    items' errors: they are flattened, never shown as Python's repr of ErrorDetail."""
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _messages(value)]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _messages(value)]
+    return [str(detail)]
 
 
 def _json_error(status_code, code, message, **extra):

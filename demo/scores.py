@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessment.measures import measure
 from assessment.models import AnnualPlan, Indicator, Period, Submission
+from assessment.rules import allowed_range
 from assessment.scoring import engine
 from assessment.selectors.plans import items_for
 from assessment.services.indicators import score_quantitative
@@ -57,7 +58,11 @@ def _answer(item: Indicator, key, kind):
         else:
             top = max(Decimal(str(step[0])) for step in rule.get("steps", [[100, 100]]))
             value = top * share * Decimal("1.04")
-        value = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+        _low, high, whole = allowed_range(item.number_kind, item.number_max)
+        # What a secretary could have typed: counts whole, percentages up to 100.
+        value = value.quantize(Decimal("1") if whole else Decimal("0.1"), ROUND_HALF_UP)
+        if high is not None:
+            value = min(value, high)
         try:
             score = score_quantitative(rule, value, item.max_score)
         except ValueError:

@@ -2,6 +2,7 @@
 units.services, which decides who may (committee staff, no narrowed token) and validates."""
 
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
@@ -33,9 +34,20 @@ def writes(serializer):
 
 # Create, change and delete through the services; their ValidationError becomes a 400.
 # (A comment, not a docstring: drf-spectacular would print it into every operation.)
-class OrganisationWrites:
+class EditsOrganisation(permissions.BasePermission):
+    """Refuse a write before its body is read: someone who may not edit the organisation
+    learns that (403), not which fields their body lacked (400)."""
 
-    permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission]
+    message = gettext_lazy("只有工委工作人员可以修改组织数据。")
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or selectors.may_edit_organisation(
+            request.user
+        )
+
+
+class OrganisationWrites:
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyTokenPermission, EditsOrganisation]
 
     def perform_create(self, serializer):
         model = serializer.Meta.model

@@ -45,6 +45,8 @@ class ImportOutcome:
     unchanged: int = 0
     # The earlier import of the same content, when this one added nothing because of it.
     repeat_of: object = None
+    # Follow-up cases opened for the bad ratings among the rows (the survey import).
+    cases_opened: int = 0
 
     @property
     def ok(self):

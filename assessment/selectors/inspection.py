@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from units.models import Role
 
 from ..agreement import Rated, report
+from ..inspection import Inspector, Item, may_inspect
 from ..models import (
     ConflictDeclaration,
     Evidence,
@@ -46,6 +47,41 @@ def round_pool(round_: InspectionRound) -> QuerySet[RoundInspector]:
         .annotate(item_count=Count("assignments"))
         .order_by("item_count", "unit__name", "pk")
     )
+
+
+def round_conflict_pairs(round_: InspectionRound) -> set[tuple[int, int]]:
+    """(round inspector id, unit id) of every declared conflict (回避) of the round."""
+    return set(
+        ConflictDeclaration.objects.filter(inspector__round=round_).values_list(
+            "inspector_id", "unit_id"
+        )
+    )
+
+
+def swap_choices(round_: InspectionRound, plan, pool) -> dict[int, list[RoundInspector]]:
+    """{assignment id: the inspectors it may be swapped to}: those the drawing rule allows
+    for its unit (assessment.inspection.may_inspect, as the swap service checks), not
+    already on the item's team. One query (the conflicts) for the whole plan."""
+    conflicts = round_conflict_pairs(round_)
+    teams = {}
+    for assignment in plan:
+        teams.setdefault(assignment.submission_id, set()).add(assignment.inspector_id)
+    choices = {}
+    for assignment in plan:
+        unit = assignment.submission.unit
+        item = Item(assignment.submission_id, unit.pk, unit.group_id)
+        choices[assignment.pk] = [
+            inspector
+            for inspector in pool
+            if inspector.pk not in teams[assignment.submission_id]
+            and may_inspect(
+                Inspector(inspector.pk, inspector.unit_id, inspector.unit.group_id),
+                item,
+                round_.rule,
+                conflicts,
+            )
+        ]
+    return choices
 
 
 def round_plan(round_: InspectionRound) -> QuerySet[InspectionAssignment]:

@@ -662,6 +662,14 @@ class Change:
     points_after: Decimal | None = None
     fields: tuple = ()
 
+    @property
+    def field_labels(self) -> tuple:
+        """The changed fields as the pages name them (名称, 计分规则 …)."""
+        return tuple(
+            _("上级指标") if name == "parent_code" else Indicator._meta.get_field(name).verbose_name
+            for name in self.fields
+        )
+
 
 COMPARED_FIELDS = (
     "name",

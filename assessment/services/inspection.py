@@ -35,6 +35,7 @@ from ..models import (
     Submission,
 )
 from ..selectors.inspection import (
+    round_conflict_pairs,
     round_items,
     round_ratings,
     scored_items,
@@ -180,14 +181,6 @@ def _pool(round_):
     ]
 
 
-def _conflicts(round_):
-    return set(
-        ConflictDeclaration.objects.filter(inspector__round=round_).values_list(
-            "inspector_id", "unit_id"
-        )
-    )
-
-
 @transaction.atomic
 def draw_round(*, by, round_, seed=None):
     """Draw (or redraw) the teams; the seed is recorded so the same seed draws the same."""
@@ -215,7 +208,7 @@ def draw_round(*, by, round_, seed=None):
             per_item=round_.inspectors_per_item,
             rule=round_.rule,
             seed=seed,
-            conflicts=_conflicts(round_),
+            conflicts=round_conflict_pairs(round_),
         )
     except DrawError as error:
         raise InspectionError(
@@ -254,7 +247,7 @@ def swap_inspector(*, by, assignment, to_inspector, reason):
     submission = assignment.submission
     item = Item(submission.pk, submission.unit_id, submission.unit.group_id)
     candidate = Inspector(to_inspector.pk, to_inspector.unit_id, to_inspector.unit.group_id)
-    if not may_inspect(candidate, item, round_.rule, _conflicts(round_)):
+    if not may_inspect(candidate, item, round_.rule, round_conflict_pairs(round_)):
         raise InspectionError(_("该评审员不符合抽取规则或已声明回避该单位。"))
     if InspectionAssignment.objects.filter(
         round=round_, submission=submission, inspector=to_inspector

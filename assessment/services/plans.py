@@ -4,6 +4,7 @@ checked opening of a period."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from units.errors import ensure
@@ -99,6 +100,21 @@ def create_cycle(
         )
     if Cycle.objects.filter(start_year=start_year).exists():
         raise PlanError(_("起始年份为 %(y)d 的三年行动计划已存在。") % {"y": start_year})
+    years = AnnualPlan.objects.aggregate(first=Min("year"), last=Max("year"))
+    if years["last"] is not None and start_year not in (years["last"] + 1, years["first"] - 3):
+        # A gap could never be filled later: a cycle is three years and may not overlap.
+        raise PlanError(
+            _(
+                "三年行动计划应与已有的 %(first)d–%(last)d 年首尾相接：下一轮从 %(next)d 年开始"
+                "（或补前一轮，从 %(before)d 年开始）。"
+            )
+            % {
+                "first": years["first"],
+                "last": years["last"],
+                "next": years["last"] + 1,
+                "before": years["first"] - 3,
+            }
+        )
     cycle = Cycle.objects.create(
         title=title,
         start_year=start_year,

@@ -231,6 +231,12 @@ def save_draft(
         )
     if "value" in data:
         check_number(indicator, data["value"])
+    self_score = data.get("self_score")
+    if self_score is not None and not 0 <= self_score <= indicator.max_score:
+        raise InvalidInput(
+            _("自评分应在 0 到满分 %(max)s 之间。") % {"max": indicator.max_score},
+            field="self_score",
+        )
     submission = (
         Submission.objects.select_for_update()
         .filter(period=period, indicator=indicator, branch=branch)

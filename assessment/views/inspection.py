@@ -74,18 +74,26 @@ def round_create(request):
     return render(request, "assessment/inspection/new.html", {"form": form})
 
 
+def swap_rows(round_, plan, pool):
+    """(assignment, the inspectors it may be swapped to) for the plan table."""
+    choices = selectors.swap_choices(round_, plan, pool)
+    return ((assignment, choices[assignment.pk]) for assignment in plan)
+
+
 @login_required
 def round_detail(request, pk):
     _ensure_staff(request)
     round_ = get_object_or_404(InspectionRound.objects.select_related("period__plan"), pk=pk)
     pool = list(selectors.round_pool(round_))
+    plan = list(selectors.round_plan(round_))
     figures = selectors.round_figures(round_) if round_.status != "draft" else None
     return render(
         request,
         "assessment/inspection/detail.html",
         {
             "round": round_,
-            "plan": selectors.round_plan(round_),
+            "plan": plan,
+            "plan_rows": list(swap_rows(round_, plan, pool)),
             "pool": pool,
             "units": list(round_.units.all()),
             "transitions": round_.transitions.select_related("by"),

@@ -51,6 +51,7 @@ def import_survey(uploaded_file, *, batch: str, user) -> ImportOutcome:
         _store(rows, bad_receipts, batch_size=resource._meta.batch_size)
         open_cases(list(Rating.objects.filter(receipt__in=bad_receipts).order_by("pk")))
         outcome.new = len(rows)
+        outcome.cases_opened = len(bad_receipts)
         _audit_import(resource.batch, user, outcome.new)
         SurveyImport.objects.create(
             digest=digest, batch=resource.batch, rows=outcome.new, imported_by=user

@@ -209,10 +209,14 @@ def survey_import(request):
                     )
                     return redirect("feedback:rating_list")
                 if outcome.ok:
-                    messages.success(
-                        request,
-                        _("导入完成：新增 %(n)d 条评价，差评已自动立案回访。") % {"n": outcome.new},
-                    )
+                    done = _("导入完成：新增 %(n)d 条评价") % {"n": outcome.new}
+                    if outcome.cases_opened:
+                        done += _("，其中 %(m)d 条差评已自动立案回访。") % {
+                            "m": outcome.cases_opened
+                        }
+                    else:
+                        done += _("，没有需要回访的差评。")
+                    messages.success(request, done)
                     return redirect("feedback:rating_list")
     else:
         form = SurveyImportForm()

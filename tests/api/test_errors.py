@@ -161,3 +161,18 @@ def test_a_narrowed_leader_answering_a_notice_is_403_not_a_field_error(
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize("actor", ["leader", "unit_admin", "secretary"])
+def test_an_organisation_write_by_someone_who_may_not_is_403_before_validation(
+    request, as_user, actor
+):
+    response = as_user(request.getfixturevalue(actor)).post(
+        "/api/v1/categories/", {}, format="json"
+    )
+    assert response.json()["error"] == {
+        "status": 403,
+        "code": "permission_denied",
+        "message": "只有工委工作人员可以修改组织数据。",
+        "fields": {},
+    }

@@ -264,3 +264,11 @@ def test_narrowed_tokens_close_no_case(request, world, with_token, ratings, acto
     for client in (with_token(user, read_only=True), with_token(user, unit=world["unit_a"])):
         client.post(f"/api/v1/cases/{case.pk}/close/", {"note": "属实"})
     assert FollowUpCase.objects.get(pk=case.pk).status == FollowUpCase.Status.RECTIFIED
+
+
+def test_an_unknown_dimension_level_is_a_plain_message_not_python(api, world):
+    response = rate(api, world["unit_a"], dimensions={"attitude": "zz"})
+    assert response.status_code == 400
+    [message] = response.json()["error"]["fields"]["dimensions"]
+    assert "ErrorDetail" not in message and "{" not in message
+    assert Rating.objects.count() == 0

@@ -159,6 +159,17 @@ def test_self_score_above_nothing_negative_is_a_field_error(
     assert list(response.json()["error"]["fields"]) == ["self_score"]
 
 
+def test_self_score_above_full_marks_is_refused_as_on_the_page(
+    world, secretary, as_user, period, items
+):
+    item = items["graded"]
+    response = draft(as_user(secretary), period, world["a1"], item, self_score="99")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "self_score": ["自评分应在 0 到满分 10.00 之间。"]
+    }
+
+
 def test_item_not_asked_of_the_branch_is_a_field_error(
     world, secretary, as_user, period, items, dimension
 ):

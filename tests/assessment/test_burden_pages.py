@@ -35,7 +35,15 @@ def test_the_plan_page_and_the_preview_show_the_calendar(client, committee, unit
     client.force_login(committee)
     assert "全年 60 项" in client.get(reverse("plan_detail", args=[2026])).content.decode()
     preview = client.get(reverse("system_preview", args=[system.pk])).content.decode()
-    assert "最忙一周 21 项" in preview
+    assert "最忙一周 21 项（2026年11月30日 起）" in preview
+
+
+def test_a_plan_without_items_claims_no_busiest_week(client, committee, unit_a):
+    plan = AnnualPlanFactory(year=2028)
+    create_default_periods(plan)
+    client.force_login(committee)
+    html = client.get(reverse("plan_burden", args=[2028])).content.decode()
+    assert "最忙一周" not in html
 
 
 def test_trying_a_change_shows_the_new_calendar_and_saves_nothing(client, committee, unit_a):

@@ -209,3 +209,13 @@ def test_an_import_into_a_plan_without_systems_becomes_version_one(system, commi
     create_default_periods(other)
     outcome, new = import_system(other, upload(export_system(system)), by=committee)
     assert (outcome.ok, new.version, new.plan) == (True, 1, other)
+
+
+def test_the_diff_page_names_changed_fields_in_chinese(client, system, committee):
+    data = edited(export_system(system), {("XN01", "名称"): "“第一议题”制度落实（修订）"})
+    _outcome, new = import_system(system.plan, upload(data), by=committee)
+    assert [c.fields for c in svc.diff_systems(system, new)["changed"]] == [("name",)]
+    client.force_login(committee)
+    body = client.get(f"/indicators/diff/?a={system.pk}&b={new.pk}").content.decode()
+    assert "<td>名称</td>" in body
+    assert "<td>name</td>" not in body

@@ -55,3 +55,32 @@ def test_only_staff_reach_the_round_pages(client, request, actor, round_):
     assert client.get(f"/inspection/{round_.pk}/").status_code == 403
     assert client.post(f"/inspection/{round_.pk}/draw/").status_code == 403
     assert not round_.assignments.exists()
+
+
+def test_the_swap_list_offers_only_inspectors_the_rule_allows(
+    client, committee, round_, groups, world
+):
+    """Inspectors of the inspected group (甲厅刘洋, 乙局赵六) are never offered; 丁办王五 is,
+    except for 甲厅, with which he declared a conflict; nor is anyone already on the team."""
+    for name, unit in (("甲厅刘洋", world["unit_a"]), ("乙局赵六", world["unit_b"])):
+        user = UserFactory(full_name=name)
+        service.name_inspector(by=committee, round_=round_, user=user, unit=unit)
+    wang = service.name_inspector(
+        by=committee, round_=round_, user=UserFactory(full_name="丁办王五"), unit=groups["unit_d"]
+    )
+    service.declare_conflict(by=committee, inspector=wang, unit=world["unit_a"], reason="曾任职")
+    service.draw_round(by=committee, round_=round_, seed=3)
+    client.force_login(committee)
+
+    rows = client.get(f"/inspection/{round_.pk}/").context["plan_rows"]
+
+    teams = {}
+    for assignment, _choices in rows:
+        teams.setdefault(assignment.submission_id, set()).add(assignment.inspector.user.full_name)
+    assert len(rows) == 6
+    for assignment, choices in rows:
+        allowed = {"丙委张三", "丁办李四"}
+        if assignment.submission.unit == world["unit_b"]:
+            allowed.add("丁办王五")
+        expected = sorted(allowed - teams[assignment.submission_id])
+        assert sorted(i.user.full_name for i in choices) == expected

@@ -35,6 +35,28 @@ def test_each_plan_gets_six_periods_with_default_windows(db, committee):
     assert set(plan.periods.values_list("status", flat=True)) == {"draft"}
 
 
+@pytest.mark.parametrize("start_year", [2028, 2029, 2018, 2020])
+def test_cycles_leave_no_year_uncovered(db, committee, start_year):
+    svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
+    with pytest.raises(svc.PlanError) as refused:
+        svc.create_cycle(by=committee, title="t", start_year=start_year)
+    assert str(refused.value) == (
+        "三年行动计划应与已有的 2024–2026 年首尾相接："
+        "下一轮从 2027 年开始（或补前一轮，从 2021 年开始）。"
+    )
+
+
+@pytest.mark.parametrize("start_year", [2027, 2021])
+def test_a_cycle_follows_or_precedes_the_plans_there_are(db, committee, start_year):
+    svc.create_cycle(by=committee, title="2024—2026", start_year=2024)
+    cycle = svc.create_cycle(by=committee, title="t", start_year=start_year)
+    assert list(cycle.plans.values_list("year", flat=True).order_by("year")) == [
+        start_year,
+        start_year + 1,
+        start_year + 2,
+    ]
+
+
 def test_cycles_cannot_overlap_years(db, committee):
     AnnualPlanFactory(year=2028)
     with pytest.raises(svc.PlanError, match="2028 年已有年度计划"):

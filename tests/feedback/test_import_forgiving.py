@@ -124,3 +124,29 @@ def test_a_survey_row_dated_before_the_creation_is_refused(world, committee, cal
         (2, f"评价日期：不能早于 {earliest.isoformat()}（{typed} 不在创建期内）。")
     ]
     assert Rating.objects.count() == 0
+
+
+def test_the_page_counts_the_cases_it_opened(client, world, committee, calendar):
+    client.force_login(committee)
+    confirm_password(client)
+    response = client.post(
+        "/feedback/import/", {"batch": BATCH, "file": survey(survey_rows(30))}, follow=True
+    )
+    opened = FollowUpCase.objects.count()
+    assert opened == 3
+    assert [str(m) for m in response.context["messages"]] == [
+        "导入完成：新增 30 条评价，其中 3 条差评已自动立案回访。"
+    ]
+
+
+def test_a_survey_without_bad_ratings_opens_no_case_and_says_so(client, world, committee, calendar):
+    client.force_login(committee)
+    confirm_password(client)
+    text = ",".join(HEADERS) + "\njia,满意,群众,2026-10-01,办事方便\n"
+    response = client.post(
+        "/feedback/import/", {"batch": BATCH, "file": csv_upload(text, "utf-8")}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "导入完成：新增 1 条评价，没有需要回访的差评。"
+    ]
+    assert FollowUpCase.objects.count() == 0
