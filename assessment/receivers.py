@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from feedback.signals import case_moved, cases_opened, cases_rescheduled
+from feedback.signals import calendar_changed, case_moved, cases_opened, cases_rescheduled
 
 from .services import ledger
 
@@ -20,3 +20,8 @@ def _case_moved(sender, case, user=None, **kwargs):
 @receiver(cases_rescheduled, dispatch_uid="ledger_cases_rescheduled")
 def _cases_rescheduled(sender, cases, **kwargs):
     ledger.reschedule_cases(cases)
+
+
+@receiver(calendar_changed, dispatch_uid="ledger_calendar_changed")
+def _calendar_changed(sender, **kwargs):
+    ledger.settle_deadlines()

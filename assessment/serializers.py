@@ -496,6 +496,7 @@ class ProblemSerializer(serializers.ModelSerializer):
             "found_on",
             "working_days",
             "deadline",
+            "deadline_provisional",
             "status",
             "status_label",
             "answer",

@@ -46,12 +46,18 @@ class PublicRatingForm(ContactMixin, forms.Form):
         label=_("总体评价"),
         choices=LEVEL_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("请选择一个总体评价等级。")},
+        error_messages={
+            "required": _("请选择一个总体评价等级。"),
+            "invalid_choice": _("请从列出的等级中选择一个总体评价。"),
+        },
     )
     comment = forms.CharField(
         label=_("意见建议（选填）"),
         required=False,
         max_length=COMMENT_MAX,
+        error_messages={
+            "max_length": _("意见建议最多 %(limit_value)d 字，现在是 %(show_value)d 字。")
+        },
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("最多 %(n)d 字。请不要填写身份证号等个人敏感信息。") % {"n": COMMENT_MAX},
     )

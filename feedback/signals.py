@@ -9,3 +9,5 @@ cases_opened = Signal()
 case_moved = Signal()
 # Sent with cases=[FollowUpCase, ...] after their deadlines were counted again.
 cases_rescheduled = Signal()
+# Sent after the holiday table changed (deadlines counted on it may be counted again).
+calendar_changed = Signal()

@@ -21,10 +21,19 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+        files = [d for d in data if d] if isinstance(data, list | tuple) else [data] if data else []
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as exc:
+                if exc.code != "empty":
+                    raise
+                # Name the file, as the upload service does: several may be chosen at once.
+                errors.append(_("“%(name)s”是空文件。") % {"name": upload.name})
+        if errors:
+            raise forms.ValidationError(errors, code="empty")
+        return cleaned
 
 
 class EvidenceChoiceField(forms.ModelMultipleChoiceField):

@@ -199,6 +199,9 @@ class Problem(models.Model):
     found_on = models.DateField(_("发现日期"))
     working_days = models.PositiveSmallIntegerField(_("整改时限（工作日）"), null=True, blank=True)
     deadline = models.DateField(_("整改期限"))
+    # Counted across a year the holiday table does not know yet (its holidays counted as
+    # working days); counted again when the year is filled in (ledger.settle_deadlines).
+    deadline_provisional = models.BooleanField(_("期限暂定"), default=False)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False
     )

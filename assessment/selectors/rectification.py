@@ -18,6 +18,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from feedback.workdays import calendar_years
 from units.models import Unit
 from units.selectors import Scope, scope_of, units_visible_to
 
@@ -381,3 +382,12 @@ def negative_list_visible_to(user) -> QuerySet:
     return NegativeListEntry.objects.filter(unit__in=units_visible_to(user)).select_related(
         "unit", "plan", "created_by"
     )
+
+
+def provisional_deadline_years(user) -> list[int]:
+    """The years the holiday table lacks that provisional deadlines of this user's problems
+    fall in (see Problem.deadline_provisional)."""
+    problems = problems_visible_to(user).filter(deadline_provisional=True)
+    years = {day.year for day in problems.dates("deadline", "year")}
+    years |= {day.year for day in problems.dates("found_on", "year")}
+    return sorted(years - calendar_years()) if years else []

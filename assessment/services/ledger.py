@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.models import FollowUpCase
-from feedback.workdays import add_working_days
+from feedback.workdays import add_working_days, calendar_years, uncovered_years
 from units.workflow import check_transition
 
 from ..models import (
@@ -65,6 +65,25 @@ def deadline_for(found_on: datetime.date, severity: str, working_days=None):
     """The deadline in working days after the day found (the platform's holiday calendar)."""
     days = working_days or problem_working_days(severity)
     return days, add_working_days(found_on, days)
+
+
+@transaction.atomic
+def settle_deadlines() -> int:
+    """Count again the provisional deadlines (see Problem.deadline_provisional) whose years
+    the holiday table now knows; returns how many were settled."""
+    known = calendar_years()
+    settled = []
+    provisional = Problem.objects.select_for_update().filter(
+        deadline_provisional=True, working_days__isnull=False
+    )
+    for problem in provisional:
+        deadline = add_working_days(problem.found_on, problem.working_days)
+        if uncovered_years(problem.found_on, deadline, known):
+            continue
+        problem.deadline, problem.deadline_provisional = deadline, False
+        settled.append(problem)
+    Problem.objects.bulk_update(settled, ["deadline", "deadline_provisional"])
+    return len(settled)
 
 
 @transaction.atomic
@@ -127,8 +146,10 @@ def raise_problem(
             % {"earliest": earliest.isoformat(), "date": found_on.isoformat()},
             field="found_on",
         )
+    provisional = False
     if deadline is None:
         working_days, deadline = deadline_for(found_on, severity, working_days)
+        provisional = bool(uncovered_years(found_on, deadline, calendar_years()))
     elif deadline < found_on:
         raise LedgerError(
             _("整改期限（%(deadline)s）不能早于发现日期（%(found)s）。")
@@ -159,6 +180,7 @@ def raise_problem(
         found_on=found_on,
         working_days=working_days,
         deadline=deadline,
+        deadline_provisional=provisional,
         raised_by=actor,
         **links,
     )

@@ -31,7 +31,14 @@ from ..forms.rectification import (
     ProblemForm,
     ProblemImportForm,
 )
-from ..models import Indicator, Measure, Problem, Rectification, Standard
+from ..models import (
+    ANSWERABLE_PROBLEM_STATES,
+    Indicator,
+    Measure,
+    Problem,
+    Rectification,
+    Standard,
+)
 from ..selectors import rectification as selectors
 from ..selectors.plans import current_plan, current_system
 from ..services import evidence as evidence_service
@@ -96,6 +103,7 @@ def rectification_list(request):
             "may_manage": can_manage(request.user),
             "may_raise": can_manage(request.user) or bool(scope.unit_ids and not scope.read_only),
             "today": timezone.localdate(),
+            "calendar_missing_years": selectors.provisional_deadline_years(request.user),
         },
     )
 
@@ -382,6 +390,11 @@ def problem_detail(request, pk):
             "decision_form": DecisionForm(),
             "measure_form": MeasureForm(others=others) if may_add_measure else None,
             "may_add_measure": may_add_measure,
+            "today": timezone.localdate(),
+            # An answer is owed, by the unit's administrator, not by this reader.
+            "answer_owed_elsewhere": not problem.may_answer
+            and problem.case_id is None
+            and problem.status in ANSWERABLE_PROBLEM_STATES,
         },
     )
 

@@ -17,7 +17,7 @@ from ..models import (
     FollowUpCase,
     Rating,
 )
-from ..signals import case_moved, cases_opened, cases_rescheduled
+from ..signals import calendar_changed, case_moved, cases_opened, cases_rescheduled
 from ..workdays import (
     add_working_days,
     calendar_years,
@@ -98,6 +98,7 @@ def settle_provisional_deadlines() -> int:
         settled.append(case)
     FollowUpCase.objects.bulk_update(settled, ["reply_due", "rectify_due", "deadlines_provisional"])
     cases_rescheduled.send(sender=FollowUpCase, cases=settled)
+    calendar_changed.send(sender=FollowUpCase)
     return len(settled)
 
 

@@ -56,6 +56,24 @@ def test_exe_renamed_to_pdf_is_refused_next_to_the_file_field(
     assert "不是可接受的文件" in response.context["form"].errors["files"][0]
 
 
+def test_empty_files_are_named_next_to_the_file_field_and_the_text_kept(
+    client, world, secretary, period, items
+):
+    client.force_login(secretary)
+    response = client.post(
+        item_url(period, world["a1"], items["graded"]),
+        {
+            "narrative": "见附件",
+            "version": "0",
+            "files": [SimpleUploadedFile("空白.pdf", b""), SimpleUploadedFile("empty.pdf", b"")],
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["files"] == ["“空白.pdf”是空文件。", "“empty.pdf”是空文件。"]
+    assert form["narrative"].value() == "见附件"
+
+
 def test_docx_is_recognised_from_its_content_types(world, secretary, period):
     evidence = _store(world, period, secretary, "总结.docx", office_zip(DOCX_MAIN))
     assert evidence.content_type == (

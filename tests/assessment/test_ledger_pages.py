@@ -239,3 +239,24 @@ def test_a_problem_from_a_citizen_case_links_to_its_case(client, world, committe
     assert response.status_code == 200
     assert f'href="/feedback/cases/{rating.case.pk}/"' in response.content.decode()
     assert f"回访件 {rating.receipt}" in response.content.decode()
+
+
+def test_a_reader_who_may_not_answer_is_told_who_does_and_late_measures_show(
+    client, world, committee, unit_admin, spread
+):
+    problem = spread[0]
+    ledger.add_measure(
+        by=unit_admin,
+        problems=[problem],
+        description="逐月核对台账",
+        owner="财务委员",
+        due_on=today() - dt.timedelta(days=1),
+    )
+    client.force_login(committee)
+    body = client.get(f"/rectification/problems/{problem.pk}/").content.decode()
+    assert "已逾期" in body
+    assert "整改反馈由省甲厅的单位管理员填写" in body
+    client.force_login(unit_admin)
+    body = client.get(f"/rectification/problems/{problem.pk}/").content.decode()
+    assert "填写整改反馈单" in body
+    assert "整改反馈由省甲厅的单位管理员填写" not in body

@@ -11,6 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import Indicator, Problem
 from assessment.services import ledger
+from feedback.models import CalendarDay
+from feedback.services.cases import settle_provisional_deadlines
+from feedback.workdays import seed_from_library
 from tests.assessment.quarter_world import *  # noqa: F403
 from tests.assessment.quarter_world import today
 from tests.factories import AnnualPlanFactory, IndicatorFactory, IndicatorSystemFactory
@@ -160,3 +163,41 @@ def test_a_code_links_to_the_indicator_of_the_year_the_problem_was_found(client,
         "二六年的问题": by_year[2026],
         "更早的问题": by_year[2025],
     }
+
+
+def test_a_deadline_across_a_year_the_holiday_table_lacks_is_provisional_until_filled_in(
+    client, world, committee
+):
+    CalendarDay.objects.filter(date__year=2025).delete()
+    problem = ledger.raise_problem(
+        committee,
+        unit=world["unit_a"],
+        source="audit",
+        description="年底审计发现",
+        found_on=dt.date(2024, 12, 30),
+        working_days=5,
+    )
+    # 元旦 (1 January 2025) counted as a working day while 2025 is unknown.
+    assert (problem.deadline, problem.deadline_provisional) == (dt.date(2025, 1, 6), True)
+    client.force_login(committee)
+    assert "节假日表还没有 2025 年的数据" in client.get("/rectification/").content.decode()
+
+    seed_from_library(years={2025})
+    settle_provisional_deadlines()
+
+    problem.refresh_from_db()
+    assert (problem.deadline, problem.deadline_provisional) == (dt.date(2025, 1, 7), False)
+    assert "节假日表还没有" not in client.get("/rectification/").content.decode()
+
+
+def test_a_deadline_given_as_a_date_is_never_provisional(world, committee):
+    CalendarDay.objects.filter(date__year=2025).delete()
+    problem = ledger.raise_problem(
+        committee,
+        unit=world["unit_a"],
+        source="audit",
+        description="年底审计发现",
+        found_on=dt.date(2024, 12, 30),
+        deadline=dt.date(2025, 1, 31),
+    )
+    assert problem.deadline_provisional is False

@@ -97,6 +97,14 @@ def test_missing_level_is_explained_next_to_the_choices(client, unit_a, calendar
     assert Rating.objects.count() == 0
 
 
+def test_crafted_posts_are_answered_in_plain_chinese(client, unit_a, calendar):
+    long = post_rating(client, unit_a, comment="好" * 501).context["form"]
+    unknown = post_rating(client, unit_a, level="xyz").context["form"]
+    assert long.errors["comment"] == ["意见建议最多 500 字，现在是 501 字。"]
+    assert unknown.errors["level"] == ["请从列出的等级中选择一个总体评价。"]
+    assert Rating.objects.count() == 0
+
+
 def test_phone_must_be_a_mainland_mobile(client, unit_a, calendar):
     response = post_rating(client, unit_a, contact_phone="12345", contact_consent="on")
     assert "请填写 11 位手机号码" in response.content.decode()

@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Copy statutory holidays and make-up workdays from the chinese_calendar library into "
         "the calendar table (idempotent; rows amended by staff are kept), then count again "
-        "the provisional deadlines of cases in the years now known."
+        "the provisional deadlines of cases and ledger problems in the years now known."
     )
 
     def handle(self, *args, **options):
