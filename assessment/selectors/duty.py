@@ -3,10 +3,14 @@ report, the year's figures a 述职 draft is made of, and the grades others read
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import takewhile
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from feedback.selectors import satisfaction
 from units.models import Unit
@@ -313,6 +317,32 @@ def _satisfaction_figures(year, unit) -> dict:
     }
 
 
+def _share(submission):
+    return submission.reviewer_score / submission.indicator.max_score
+
+
+def _spread(ranked: list) -> list:
+    """The best HIGHLIGHT_LIMIT of submissions ranked best first; among equal shares, one
+    from a period (then a branch, then an item) not yet picked comes first, so full marks
+    everywhere do not fill the list with the year's first quarter or one branch."""
+    picked, periods, branches, items = [], Counter(), Counter(), Counter()
+    pool = list(ranked)
+    while pool and len(picked) < HIGHLIGHT_LIMIT:
+        best = _share(pool[0])
+        ties = list(takewhile(lambda s, best=best: _share(s) == best, pool))
+        # min() keeps the first of equals: the earlier period, then the older submission.
+        choice = min(
+            ties,
+            key=lambda s: (periods[s.period_id], branches[s.branch_id], items[s.indicator_id]),
+        )
+        pool.remove(choice)
+        picked.append(choice)
+        periods[choice.period_id] += 1
+        branches[choice.branch_id] += 1
+        items[choice.indicator_id] += 1
+    return picked
+
+
 def _highlights(year, unit, branch) -> list:
     """Accepted evidence of the year that scored best (share of the item's full marks)."""
     accepted = Submission.objects.filter(
@@ -324,14 +354,18 @@ def _highlights(year, unit, branch) -> list:
         indicator__measure="",
     ).select_related("indicator", "branch", "period__plan")
     accepted = accepted.filter(branch=branch) if branch is not None else accepted
-    rows = sorted(
-        accepted.annotate(files=Count("evidence")),
-        key=lambda s: (-(s.reviewer_score / s.indicator.max_score), s.period.opens_on, s.pk),
-    )[:HIGHLIGHT_LIMIT]
+    rows = _spread(
+        sorted(
+            accepted.annotate(files=Count("evidence")),
+            key=lambda s: (-_share(s), s.period.opens_on, s.pk),
+        )
+    )
     return [
         {
             "item": s.indicator.name,
             "branch": s.branch.name if s.branch else "",
+            # Who earned it, printed in the line: a unit's branches often tie on one item.
+            "who": s.branch.name if s.branch else unit.name,
             "period": str(s.period),
             "percent": _text(rounded(s.reviewer_score * 100 / s.indicator.max_score, TENTH)),
             "files": s.files,
@@ -339,6 +373,15 @@ def _highlights(year, unit, branch) -> list:
         }
         for s in rows
     ]
+
+
+def drafted_at(figures) -> datetime | None:
+    """When the figures were taken, as an aware datetime for the page to show in local time.
+    They are stored as UTC ISO text (timezone.now()), which a template would print raw."""
+    value = parse_datetime((figures or {}).get("drafted_at") or "")
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def year_figures(year, unit, branch=None) -> dict:

@@ -155,8 +155,11 @@ def draft_texts(figures: dict, who: str) -> dict:
             _("群众满意度 %(value)s（有效评价 %(sample)s 条）。")
             % {"value": sat["value"], "sample": sat["sample"]}
         )
+    # Each line names its branch (or the unit): a unit's best items often tie across branches.
     highlights = [
-        _("%(item)s（%(period)s，得分率 %(percent)s%%）") % h for h in figures.get("highlights", [])
+        _("%(item)s（%(who)s，%(period)s，得分率 %(percent)s%%）")
+        % {"who": h.get("who") or h.get("branch", ""), **h}
+        for h in figures.get("highlights", [])
     ]
     problems = [
         _("%(problem)s（整改期限 %(deadline)s，%(status)s）")
@@ -267,11 +270,21 @@ def edit_draft(report: DutyReport, *, by, data: dict) -> DutyReport:
 
 @transaction.atomic
 def submit(report: DutyReport, *, by) -> DutyReport:
+    """The author sends the report to the committee; from then on it is read-only."""
     report = _locked(report)
     if not selectors.is_author(by, report):
         raise NotAllowed(_("只有述职人本人可以提交述职报告。"))
-    if not report.duties.strip():
-        raise DutyError(_("请填写履职情况后再提交。"))
+    # Drafts may stay partial; what reaches the committee must answer every section.
+    empty = [
+        str(DutyReport._meta.get_field(name).verbose_name)
+        for name in TEXT_FIELDS
+        if not getattr(report, name).strip()
+    ]
+    if empty:
+        raise DutyError(
+            _("以下部分尚未填写：%(sections)s。请填写后再提交述职报告。")
+            % {"sections": "、".join(empty)}
+        )
     _move(report, DutyReport.Status.SUBMITTED, by=by)
     report.submitted_by = by
     report.submitted_at = timezone.now()

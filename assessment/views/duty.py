@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from units.decorators import recent_login_required
+from units.forms import StyledFormMixin
 from units.selectors import scope_of, units_visible_to
 
 from ..models import DutyReport, PartyConfirmation, Period
@@ -23,7 +24,8 @@ from ..services import duty as service
 PAGE_SIZE = 50
 
 
-class DutyTextForm(forms.ModelForm):
+# Styled: an unstyled textarea keeps its 40 columns and pushes a phone page sideways.
+class DutyTextForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = DutyReport
         fields = ["duties", "highlights", "problems", "plans"]
@@ -33,7 +35,7 @@ class DutyTextForm(forms.ModelForm):
         }
 
 
-class GradeForm(forms.Form):
+class GradeForm(StyledFormMixin, forms.Form):
     grade = forms.ChoiceField(
         label=gettext_lazy("评议等次"), choices=DutyReport.Grade.choices, widget=forms.RadioSelect
     )
@@ -45,7 +47,7 @@ class GradeForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("退回原因"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -200,6 +202,7 @@ def duty_detail(request, pk, text_form=None, grade_form=None):
         {
             "report": report,
             "figures": report.figures,
+            "drafted_at": selectors.drafted_at(report.figures),
             "may_edit": may_edit,
             "may_grade": may_grade,
             "text_form": text_form or (DutyTextForm(instance=report) if may_edit else None),
@@ -220,15 +223,24 @@ def duty_edit(request, pk):
         return duty_detail(request, pk, text_form=form)
     try:
         report = service.edit_draft(report, by=request.user, data=form.cleaned_data)
-        if "submit" in request.POST:
-            service.submit(report, by=request.user)
-            messages.success(request, _("述职报告已提交，等待机关工委评议。"))
-        else:
-            messages.success(request, _("已保存草稿。"))
     except service.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from exc
     except service.DutyError as exc:
         messages.error(request, str(exc))
+        return redirect("duty_detail", report.pk)
+    if "submit" not in request.POST:
+        messages.success(request, _("已保存草稿。"))
+        return redirect("duty_detail", report.pk)
+    try:
+        service.submit(report, by=request.user)
+    except service.NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except service.DutyError as exc:
+        # The text is saved either way: say so, so nobody retypes it.
+        messages.error(request, str(exc))
+        messages.info(request, _("已保存草稿。"))
+    else:
+        messages.success(request, _("述职报告已提交，等待机关工委评议。"))
     return redirect("duty_detail", report.pk)
 
 

@@ -11,6 +11,8 @@ from units.models import Role
 from units.services import grant_role
 
 URL = "/api/v1/duty-reports/"
+# The sections the platform leaves empty here (no accepted evidence, no open problems).
+SECTIONS = {"highlights": "1. 红色党日", "problems": "1. 学用结合不紧"}
 
 
 @pytest.fixture
@@ -67,6 +69,12 @@ def test_author_edits_submits_committee_grades(as_user, committee, party_secreta
     assert response.status_code == 200, response.content
     assert response.json()["plans"] == "抓好支部标准化。"
     assert author.put(url, {"plans": "x"}, format="json").status_code == 405
+    refused = author.post(f"{url}submit/")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["duties"] == [
+        "以下部分尚未填写：特色亮点、存在问题。请填写后再提交述职报告。"
+    ]
+    author.patch(url, SECTIONS, format="json")
     assert author.post(f"{url}submit/").json()["status"] == "submitted"
     assert author.patch(url, {"plans": "y"}, format="json").status_code == 409
     assert author.post(f"{url}grade/", {"grade": "excellent"}).status_code == 403
@@ -98,7 +106,8 @@ def test_read_only_token_of_the_author_cannot_write(with_token, party_secretary,
 
 def test_committee_returns_with_a_reason(as_user, committee, secretary, reports):
     url = f"{URL}{reports['a1'].pk}/"
-    as_user(secretary).post(f"{url}submit/")
+    as_user(secretary).patch(url, {**SECTIONS, "plans": "抓好支部标准化。"}, format="json")
+    assert as_user(secretary).post(f"{url}submit/").json()["status"] == "submitted"
     staff = as_user(committee)
     assert staff.post(f"{url}return/", {}, format="json").status_code == 400
     returned = staff.post(f"{url}return/", {"reason": "请补充亮点"}, format="json")

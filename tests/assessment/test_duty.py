@@ -227,6 +227,14 @@ def test_committee_asks_for_a_new_signature(
 # --- 述职评议 --------------------------------------------------------------------------------
 
 
+# The sections the platform leaves empty in this world (no accepted evidence, no problems).
+WRITTEN = {
+    "highlights": "1. 红色党日",
+    "problems": "1. 学用结合不紧",
+    "plans": "明年重点抓支部标准化建设。",
+}
+
+
 @pytest.fixture
 def drafted(world, committee):
     service.draft_reports(2025, by=committee)
@@ -234,6 +242,11 @@ def drafted(world, committee):
         "unit_a": DutyReport.objects.get(year=2025, unit=world["unit_a"], branch=None),
         "a1": DutyReport.objects.get(year=2025, branch=world["a1"]),
     }
+
+
+def written(report, by):
+    """The draft with every section filled in by its author, ready to submit."""
+    return service.edit_draft(report, by=by, data=WRITTEN)
 
 
 def test_committee_drafts_one_report_per_party_secretary_and_branch(world, committee, drafted):
@@ -284,7 +297,7 @@ def test_author_edits_and_submits_then_committee_grades(
     report = drafted["unit_a"]
     with pytest.raises(service.NotAllowed):
         service.edit_draft(report, by=secretary, data={"duties": "x"})
-    service.edit_draft(report, by=party_secretary, data={"plans": "明年重点抓支部标准化建设。"})
+    written(report, party_secretary)
     submitted = service.submit(report, by=party_secretary)
     assert (submitted.status, submitted.submitted_by) == ("submitted", party_secretary)
     with pytest.raises(service.DutyError):
@@ -303,13 +316,43 @@ def test_author_edits_and_submits_then_committee_grades(
 
 
 def test_returned_report_goes_back_to_its_author(world, committee, secretary, drafted):
-    report = service.submit(drafted["a1"], by=secretary)
+    report = service.submit(written(drafted["a1"], secretary), by=secretary)
     with pytest.raises(service.DutyError):
         service.return_report(report, by=committee, reason=" ")
     returned = service.return_report(report, by=committee, reason="请补充亮点")
     assert (returned.status, returned.grade_comment) == ("returned", "请补充亮点")
     service.edit_draft(returned, by=secretary, data={"highlights": "1. 红色党日"})
     assert service.submit(returned, by=secretary).status == "submitted"
+
+
+def test_submit_refuses_empty_sections_and_names_them(world, party_secretary, drafted):
+    report = drafted["unit_a"]
+    # Saving a partial draft stays allowed; only the submission asks for every section.
+    service.edit_draft(
+        report, by=party_secretary, data={"problems": "1. 学用结合不紧", "plans": " "}
+    )
+    with pytest.raises(service.DutyError) as refused:
+        service.submit(report, by=party_secretary)
+    assert str(refused.value) == "以下部分尚未填写：特色亮点、下一步打算。请填写后再提交述职报告。"
+    report.refresh_from_db()
+    assert (report.status, report.problems, report.plans) == ("draft", "1. 学用结合不紧", "")
+    assert not DutyReportTransition.objects.filter(report=report).exists()
+    service.edit_draft(
+        report, by=party_secretary, data={"highlights": "1. 红色党日", "plans": "抓好标准化。"}
+    )
+    assert service.submit(report, by=party_secretary).status == "submitted"
+
+
+def test_returned_report_cannot_be_resubmitted_with_a_section_cleared(
+    world, committee, secretary, drafted
+):
+    report = service.submit(written(drafted["a1"], secretary), by=secretary)
+    service.return_report(report, by=committee, reason="请补充亮点")
+    service.edit_draft(report, by=secretary, data={"highlights": ""})
+    with pytest.raises(service.DutyError, match="以下部分尚未填写：特色亮点。"):
+        service.submit(report, by=secretary)
+    report.refresh_from_db()
+    assert report.status == "returned"
 
 
 def test_read_only_token_scope_cannot_write(world, party_secretary, drafted):
@@ -338,12 +381,10 @@ def test_grade_mapping_and_measure(world, committee, party_secretary, secretary,
         Decimal("50"),
         None,
     ]
-    service.grade(
-        service.submit(drafted["unit_a"], by=party_secretary), by=committee, grade="excellent"
-    )
-    service.grade(
-        service.submit(drafted["a1"], by=secretary), by=committee, grade="poor", comment="材料空泛"
-    )
+    for report, author in ((drafted["unit_a"], party_secretary), (drafted["a1"], secretary)):
+        service.submit(written(report, author), by=author)
+    service.grade(drafted["unit_a"], by=committee, grade="excellent")
+    service.grade(drafted["a1"], by=committee, grade="poor", comment="材料空泛")
     from tests.factories import AnnualPlanFactory
 
     period = PeriodFactory(plan=AnnualPlanFactory(year=2025), kind=Period.Kind.ANNUAL)

@@ -112,7 +112,12 @@ def test_duty_report_from_draft_to_grade_on_the_pages(
     client.force_login(party_secretary)
     page = client.get(f"/duty/{report.pk}/")
     assert page.context["may_edit"] is True
-    data = {"duties": "全年履职。", "highlights": "", "problems": "", "plans": "明年更好。"}
+    data = {
+        "duties": "全年履职。",
+        "highlights": "红色党日。",
+        "problems": "无。",
+        "plans": "明年更好。",
+    }
     client.post(f"/duty/{report.pk}/edit/", {**data, "submit": "1"})
     report.refresh_from_db()
     assert (report.status, report.duties, report.plans) == ("submitted", "全年履职。", "明年更好。")
@@ -130,6 +135,57 @@ def test_duty_report_from_draft_to_grade_on_the_pages(
     listing = client.get("/duty/", {"year": 2025, "status": "graded"})
     assert [r.pk for r in listing.context["page"]] == [report.pk]
     assert ("好", 1) in listing.context["grade_counts"]
+
+
+def test_submit_with_an_empty_section_is_refused_and_keeps_the_text(
+    client, world, committee, party_secretary
+):
+    service.draft_reports(2025, by=committee)
+    report = DutyReport.objects.get(year=2025, unit=world["unit_a"], branch=None)
+    client.force_login(party_secretary)
+    data = {"duties": "全年履职。", "highlights": "红色党日。", "problems": "", "plans": " "}
+    response = client.post(f"/duty/{report.pk}/edit/", {**data, "submit": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "以下部分尚未填写：存在问题、下一步打算。请填写后再提交述职报告。",
+        "已保存草稿。",
+    ]
+    report.refresh_from_db()
+    assert (report.status, report.duties, report.highlights) == (
+        "draft",
+        "全年履职。",
+        "红色党日。",
+    )
+    form = response.context["text_form"]
+    assert (form["duties"].value(), form["highlights"].value()) == ("全年履职。", "红色党日。")
+    assert "述职报告已提交" not in response.content.decode()
+
+
+def test_draft_time_shows_in_local_time(client, world, committee, party_secretary):
+    service.draft_reports(2025, by=committee)
+    report = DutyReport.objects.get(year=2025, unit=world["unit_a"], branch=None)
+    # Stored as drafted: UTC ISO text; Asia/Shanghai is eight hours ahead.
+    report.figures["drafted_at"] = "2026-12-04T20:36:35+00:00"
+    report.save()
+    client.force_login(party_secretary)
+    html = client.get(f"/duty/{report.pk}/").content.decode()
+    assert "生成于 2026-12-05 04:36" in html
+    assert "2026-12-04T20:36" not in html
+
+
+def test_detail_page_fits_a_phone(client, world, committee, party_secretary):
+    """Tables scroll inside their card and the text areas take the card's width (an
+    unstyled textarea keeps 40 columns); tests/browser/test_duty.py measures it."""
+    service.draft_reports(2025, by=committee)
+    report = DutyReport.objects.get(year=2025, unit=world["unit_a"], branch=None)
+    report.figures["score"]["standards"] = [["信念坚实", "85.00"], ["理论扎实", "90.00"]]
+    report.save()
+    client.force_login(party_secretary)
+    response = client.get(f"/duty/{report.pk}/")
+    html = response.content.decode()
+    assert html.count("<table") == 2
+    assert html.count('<div class="table-responsive"><table') == 2
+    form = response.context["text_form"]
+    assert [form[name].field.widget.attrs["class"] for name in form.fields] == ["form-control"] * 4
 
 
 def test_duty_pages_keep_their_query_count(client, world, committee, django_assert_max_num_queries):

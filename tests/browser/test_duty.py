@@ -91,6 +91,14 @@ def test_duty_report_draft_edit_submit_grade_and_pdf(
         page.click("button[name=save]")
     assert "已保存草稿" in page.locator(".alert").first.inner_text()
     assert page.input_value("#id_plans") == "压紧压实主体责任，推进支部标准化建设。"
+    page.fill("#id_highlights", "1. 党组带头落实“第一议题”制度。")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
+    alert = page.locator(".alert").first.inner_text()
+    assert "以下部分尚未填写：存在问题。请填写后再提交述职报告。" in alert
+    assert page.locator("#duty-status").inner_text() == "草稿"
+    assert page.input_value("#id_highlights") == "1. 党组带头落实“第一议题”制度。"
+    page.fill("#id_problems", "1. 个别支部学用结合不紧。")
     with page.expect_navigation():
         page.click("button[name=submit]")
     assert page.locator("#duty-status").inner_text() == "已提交"
@@ -120,3 +128,24 @@ def test_duty_report_draft_edit_submit_grade_and_pdf(
     assert "推进支部标准化建设" in text and "较好" in text
     report.refresh_from_db()
     assert (report.status, report.grade) == ("graded", "good")
+
+
+def test_a_draft_being_edited_fits_a_phone(page, world, committee, party_secretary):
+    service.draft_reports(2025, by=committee)
+    report = DutyReport.objects.get(year=2025, unit=world["unit_a"], branch=None)
+    # The year's six standards, as a scored year gives them: the widest table of the page.
+    report.figures["score"] = {
+        "period": "2025 年度大考",
+        "total": "69.09",
+        "max_points": "100.00",
+        "standards": [
+            [label, "100.00"]
+            for label in ("信念坚实", "理论扎实", "组织夯实", "作风务实", "纪律压实", "服务求实")
+        ],
+    }
+    report.save()
+    browser_login(page, "partysecretary")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/duty/{report.pk}/")
+    assert page.locator("#duty-form textarea").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
