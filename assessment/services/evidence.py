@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from units.errors import ensure
 
-from ..models import Evidence
+from ..models import Evidence, Period
 from ..selectors import submissions as submission_selectors
 
 # content type -> stored extension
@@ -193,6 +193,12 @@ def store_evidence(upload, *, by, unit, branch=None, period=None) -> Evidence:
         submission_selectors.may_store_evidence(by, unit, branch, period),
         _("只有本支部的书记（单位层面的材料：本单位管理员）可以上传材料。"),
     )
+    if period is not None and period.status != Period.Status.OPEN:
+        # Evidence of a period serves its submissions, which change only while it is open.
+        raise EvidenceRejected(
+            _("%(period)s%(status)s，不能再上传该节点的材料。")
+            % {"period": period, "status": period.get_status_display()}
+        )
     name, content_type = check_upload(upload)
     sha = _sha256(upload)
     existing = Evidence.objects.filter(unit=unit, branch=branch, period=period, sha256=sha).first()

@@ -276,6 +276,19 @@ def test_evidence_upload_endpoint_stores_a_branch_file(world, secretary, as_user
     assert (body["original_name"], body["content_type"]) == ("学习记录.pdf", "application/pdf")
 
 
+def test_no_evidence_is_uploaded_into_a_closed_period(world, secretary, as_user, period):
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.PUBLISHED)
+    response = as_user(secretary).post(
+        "/api/v1/evidence/",
+        {"file": pdf_upload(), "branch": world["a1"].pk, "period": period.pk},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    [message] = response.json()["error"]["fields"]["file"]
+    assert message.endswith("已发布，不能再上传该节点的材料。")
+    assert not Evidence.objects.exists()
+
+
 def test_evidence_download_streams_within_scope_only(
     world, secretary, outsider, unit_admin, as_user, period
 ):
