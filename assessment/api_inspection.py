@@ -72,7 +72,9 @@ class RoundCreateSerializer(serializers.Serializer):
     sample_share = serializers.DecimalField(
         max_digits=3, decimal_places=2, required=False, allow_null=True
     )
-    sample_count = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    sample_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=100_000
+    )
     standards = serializers.ListField(
         child=serializers.ChoiceField(Standard.choices), required=False, default=list
     )

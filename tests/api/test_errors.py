@@ -148,8 +148,9 @@ def test_a_number_beyond_what_the_database_stores_is_a_400(as_user, committee, w
         },
         format="json",
     )
+    # SQLite overflows on the lookup (OutOfRange); PostgreSQL compares it and finds no one.
     assert response.status_code == 400
-    assert response.json()["error"]["message"] == "提交的数值超出可存储的范围。"
+    assert response.json()["error"]["code"] == "invalid"
 
 
 def test_a_narrowed_leader_answering_a_notice_is_403_not_a_field_error(
@@ -176,3 +177,19 @@ def test_an_organisation_write_by_someone_who_may_not_is_403_before_validation(
         "message": "只有工委工作人员可以修改组织数据。",
         "fields": {},
     }
+
+
+def test_a_sample_beyond_any_round_is_a_field_error(as_user, committee, world, period):
+    response = as_user(committee).post(
+        "/api/v1/inspection-rounds/",
+        {
+            "name": "第一轮",
+            "period": period.pk,
+            "units": [world["unit_a"].pk],
+            "item_selection": "count",
+            "sample_count": 2**63,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["sample_count"]
