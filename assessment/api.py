@@ -521,16 +521,24 @@ class SubmissionViewSet(
                 problems.append(str(exc))
         if problems:
             raise exceptions.ValidationError({"files": problems})
-        stored = [
-            evidence_service.store_evidence(
-                upload,
-                by=request.user,
-                unit=submission.branch.unit,
-                branch=submission.branch,
-                period=submission.period,
-            )
-            for upload in uploads
-        ]
+        try:
+            # A period no longer open answers as every other write to the item does (409).
+            submission_service.ensure_open(submission.period)
+        except submission_service.SubmissionError as exc:
+            raise submission_error(exc, request, submission) from exc
+        try:
+            stored = [
+                evidence_service.store_evidence(
+                    upload,
+                    by=request.user,
+                    unit=submission.branch.unit,
+                    branch=submission.branch,
+                    period=submission.period,
+                )
+                for upload in uploads
+            ]
+        except evidence_service.EvidenceRejected as exc:
+            raise exceptions.ValidationError({"files": [str(exc)]}) from exc
         return self._add_evidence(request, submission, stored, body.validated_data["version"])
 
     @extend_schema(

@@ -531,6 +531,12 @@ class ProblemRaiseSerializer(serializers.Serializer):
     working_days = serializers.IntegerField(
         label=_("整改时限（工作日）"), min_value=1, max_value=250, required=False, default=None
     )
+    deadline = serializers.DateField(
+        label=_("整改期限"),
+        required=False,
+        default=None,
+        help_text="给定日期时优先于工作日计算（不早于发现日期，不晚于其后两年）",
+    )
 
 
 class ProblemAnswerSerializer(serializers.Serializer):

@@ -186,7 +186,9 @@ class Period(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "kind"], name="period_unique_kind"),
             models.CheckConstraint(
-                condition=Q(deadline__gte=models.F("opens_on")), name="period_deadline_after_open"
+                condition=Q(deadline__gte=models.F("opens_on")),
+                name="period_deadline_after_open",
+                violation_error_message=_("截止日期不能早于开始报送日期。"),
             ),
         ]
 

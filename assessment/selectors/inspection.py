@@ -61,13 +61,21 @@ def round_conflict_pairs(round_: InspectionRound) -> set[tuple[int, int]]:
 def swap_choices(round_: InspectionRound, plan, pool) -> dict[int, list[RoundInspector]]:
     """{assignment id: the inspectors it may be swapped to}: those the drawing rule allows
     for its unit (assessment.inspection.may_inspect, as the swap service checks), not
-    already on the item's team. One query (the conflicts) for the whole plan."""
+    already on the item's team; none once it is scored. Two queries for the whole plan."""
     conflicts = round_conflict_pairs(round_)
+    scored = set(
+        InspectorScore.objects.filter(assignment__round=round_).values_list(
+            "assignment_id", flat=True
+        )
+    )
     teams = {}
     for assignment in plan:
         teams.setdefault(assignment.submission_id, set()).add(assignment.inspector_id)
     choices = {}
     for assignment in plan:
+        if assignment.pk in scored:  # a scored assignment keeps its inspector
+            choices[assignment.pk] = []
+            continue
         unit = assignment.submission.unit
         item = Item(assignment.submission_id, unit.pk, unit.group_id)
         choices[assignment.pk] = [

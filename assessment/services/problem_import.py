@@ -97,18 +97,22 @@ def import_problems(uploaded_file, *, user) -> ImportOutcome:
             parsed.append((line, _parse(row, units, branches, indicators)))
         except ValueError as exc:
             outcome.problems.append(RowProblem(line, str(exc)))
-    outcome.problems += _repeated(parsed)
-    if outcome.problems:
-        outcome.problems.sort(key=lambda p: p.line)
-        return outcome
+    repeated = _repeated(parsed)
+    outcome.problems += repeated
+    # The rows that read well go through the ledger's own checks too, even when others did
+    # not, so one upload names every bad row; then nothing is kept unless all were good.
     with transaction.atomic():
+        named = {p.line for p in repeated}
         for line, fields in parsed:
+            if line in named:
+                continue
             try:
                 ledger.raise_problem(user, **fields)
             except ledger.LedgerError as exc:
                 outcome.problems.append(RowProblem(line, str(exc)))
         if outcome.problems:
             transaction.set_rollback(True)
+            outcome.problems.sort(key=lambda p: p.line)
             return outcome
     outcome.new = len(parsed)
     return outcome
@@ -215,7 +219,7 @@ def _parse(row, units, branches, indicators) -> dict:
     if unknown:
         reasons.append(_("“相关指标编码”中的“%(codes)s”不存在。") % {"codes": "、".join(unknown)})
     if reasons:
-        raise ValueError("；".join(reasons))
+        raise ValueError("；".join(r.rstrip("。") for r in reasons) + "。")
     return {
         "unit": unit,
         "branch": branch,

@@ -71,6 +71,13 @@ def open_turnaround(
         raise TurnaroundError(message % {"period": period}, "branch" if branch else "unit")
     if talk_on > timezone.localdate():
         raise TurnaroundError(_("约谈日期不能晚于今天：约谈完成后再记录。"), "talk_on")
+    if talk_on < period.opens_on:
+        # The talk follows the period's results; before it opened there were none.
+        raise TurnaroundError(
+            _("约谈日期不能早于%(period)s开始报送的日期 %(date)s。")
+            % {"period": period, "date": period.opens_on.isoformat()},
+            "talk_on",
+        )
     participants = _text(participants, "participants", _("请填写参加约谈的人员。"))
     agreed = _text(agreed, "agreed", _("请填写约谈商定的事项。"))
     actions = [(d.strip(), deadline) for d, deadline in actions if (d or "").strip()]

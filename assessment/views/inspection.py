@@ -214,9 +214,13 @@ def round_transition(request, pk, action):
 def assignment_swap(request, pk):
     _ensure_staff(request)
     assignment = get_object_or_404(InspectionAssignment, pk=pk)
-    to_inspector = get_object_or_404(
-        RoundInspector, pk=request.POST.get("to_inspector") or 0, round_id=assignment.round_id
-    )
+    chosen = request.POST.get("to_inspector", "")
+    to_inspector = RoundInspector.objects.filter(
+        pk=int(chosen) if chosen.isdigit() else 0, round_id=assignment.round_id
+    ).first()
+    if to_inspector is None:
+        messages.error(request, _("请选择本轮次中符合抽取规则的评审员。"))
+        return redirect("inspection_round", pk=assignment.round_id)
     reason = request.POST.get("reason", "")
     if _refusal(
         request,

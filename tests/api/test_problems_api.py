@@ -122,3 +122,31 @@ def test_a_measure_marked_done_with_evidence(committee, unit_admin, as_user, wit
         False,
         1,
     )
+
+
+def test_a_deadline_given_is_kept_and_checked(world, committee, as_user):
+    found = timezone.localdate() - dt.timedelta(days=10)
+    client = as_user(committee)
+    body = {"unit": world["unit_a"].pk, "source": "audit", "description": "账目问题"}
+    kept = client.post(
+        "/api/v1/problems/",
+        {
+            **body,
+            "found_on": found.isoformat(),
+            "deadline": (found + dt.timedelta(days=40)).isoformat(),
+        },
+        format="json",
+    )
+    assert kept.status_code == 201, kept.content
+    assert kept.json()["deadline"] == (found + dt.timedelta(days=40)).isoformat()
+    backwards = client.post(
+        "/api/v1/problems/",
+        {
+            **body,
+            "found_on": found.isoformat(),
+            "deadline": (found - dt.timedelta(days=1)).isoformat(),
+        },
+        format="json",
+    )
+    assert backwards.status_code == 400
+    assert list(backwards.json()["error"]["fields"]) == ["deadline"]

@@ -238,6 +238,18 @@ def test_attach_with_a_stale_version_is_a_409(world, secretary, as_user, period,
     assert response.json()["error"]["current"]["id"] == submission.pk
 
 
+def test_attach_in_a_closed_period_is_locked_and_stores_nothing(
+    world, secretary, as_user, period, items
+):
+    submission = fill(period, world["a1"], items["with_file"], secretary)
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    response = attach(as_user(secretary), submission.pk, submission.version, pdf_upload())
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "locked"
+    assert response.json()["error"]["current"]["id"] == submission.pk
+    assert Evidence.objects.count() == 0
+
+
 def test_one_upload_is_linked_to_a_second_item(world, secretary, as_user, period, items):
     client = as_user(secretary)
     evidence = store(world["a1"], period, secretary)
@@ -254,7 +266,10 @@ def test_one_upload_is_linked_to_a_second_item(world, secretary, as_user, period
 def test_linking_a_file_of_another_period_is_refused(
     world, secretary, as_user, period, previous_period, items
 ):
-    old = store(world["a1"], previous_period, secretary)
+    status = previous_period.status  # the file was uploaded while that period was open
+    Period.objects.filter(pk=previous_period.pk).update(status=Period.Status.OPEN)
+    old = store(world["a1"], Period.objects.get(pk=previous_period.pk), secretary)
+    Period.objects.filter(pk=previous_period.pk).update(status=status)
     submission = fill(period, world["a1"], items["graded"], secretary, narrative="x")
     response = as_user(secretary).post(
         f"/api/v1/submissions/{submission.pk}/link/",

@@ -84,3 +84,26 @@ def test_the_swap_list_offers_only_inspectors_the_rule_allows(
             allowed.add("丁办王五")
         expected = sorted(allowed - teams[assignment.submission_id])
         assert sorted(i.user.full_name for i in choices) == expected
+
+
+def test_a_scored_assignment_offers_no_swap_and_a_bad_choice_is_a_message(
+    client, committee, round_, items
+):
+    service.draw_round(by=committee, round_=round_, seed=3)
+    service.publish_round(round_, by=committee)
+    scored = round_.assignments.filter(submission=items[0]).first()
+    service.score_item(scored, by=scored.inspector.user, grade="B", comment="材料齐全")
+    client.force_login(committee)
+
+    rows = dict(client.get(f"/inspection/{round_.pk}/").context["plan_rows"])
+    response = client.post(
+        f"/inspection/assignments/{scored.pk}/swap/",
+        {"to_inspector": "999999", "reason": "出差"},
+        follow=True,
+    )
+
+    assert rows[scored] == []
+    assert [str(m) for m in response.context["messages"]] == [
+        "请选择本轮次中符合抽取规则的评审员。"
+    ]
+    assert not AssignmentSwap.objects.exists()

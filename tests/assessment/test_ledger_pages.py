@@ -176,11 +176,28 @@ def test_import_with_one_bad_row_imports_nothing_and_names_the_line(client, worl
     assert Problem.objects.count() == 0
     problems = response.context["outcome"].problems
     assert [p.line for p in problems] == [3]
-    assert "“党支部”中的“乙局第一党支部”不是该单位的党支部。" in problems[0].message
-    assert "“问题来源”应为" in problems[0].message
-    assert "“问题描述”不能为空。" in problems[0].message
-    assert "“相关指标编码”中的“ZZ99”不存在。" in problems[0].message
+    message = problems[0].message
+    assert message.startswith("“党支部”中的“乙局第一党支部”不是该单位的党支部；“问题来源”应为")
+    assert message.endswith(
+        "实际为“外星发现”；“问题描述”不能为空；“相关指标编码”中的“ZZ99”不存在。"
+    )
     assert "第 3 行" in response.content.decode()
+
+
+def test_one_upload_names_every_bad_row_whichever_check_refuses_it(client, world, committee):
+    client.force_login(committee)
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    book = openpyxl.Workbook()
+    book.active.append(["单位", "党支部", "问题来源", "问题描述", "发现日期"])
+    book.active.append(["省甲厅", "无此支部", "审计发现", "甲", ""])  # refused reading the row
+    book.active.append(["省甲厅", "", "审计发现", "乙", tomorrow])  # refused by the ledger
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(
+        "/rectification/import/", {"file": SimpleUploadedFile("问题.xlsx", out.getvalue())}
+    )
+    assert [p.line for p in response.context["outcome"].problems] == [2, 3]
+    assert Problem.objects.count() == 0
 
 
 def test_import_template_downloads(client, committee, unit_admin):

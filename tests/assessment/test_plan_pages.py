@@ -253,6 +253,22 @@ def test_moving_a_deadline_from_the_page(client, committee):
     assert str(period.deadline) == "2024-04-20"
 
 
+def test_a_deadline_before_the_opening_is_refused_in_plain_words(client, committee):
+    w = small_system()
+    period = q1(w["plan"])
+    response = login(client, committee).post(
+        reverse("period_detail", args=[period.pk]),
+        {"w-opens_on": "2024-04-20", "w-deadline": "2024-03-20"},
+    )
+    assert response.status_code == 200
+    form = response.context["window_form"]
+    assert form.errors.get("__all__", []) + form.errors.get("deadline", []) == [
+        "截止日期不能早于开始报送日期。"
+    ]
+    period.refresh_from_db()
+    assert str(period.deadline) != "2024-03-20"
+
+
 def test_loading_the_template_from_the_plan_page(client, committee, db):
     cycle = create_cycle(by=committee, title="t", start_year=2030)
     response = login(client, committee).post(reverse("plan_load_template", args=[2030]))

@@ -37,11 +37,12 @@ TALK = dt.date(2026, 1, 20)
 
 
 def open_for(w, by, period, unit, branch=None, **extra):
+    talk = max(TALK, period.opens_on)  # a talk follows the period's results
     fields = {
-        "talk_on": TALK,
+        "talk_on": talk,
         "participants": "工委组织部部长；机关党委专职副书记；支部书记",
         "agreed": "对照六实标准查摆问题，按月召开支委会",
-        "actions": [("支委会专题研究整改清单", TALK + dt.timedelta(days=30))],
+        "actions": [("支委会专题研究整改清单", talk + dt.timedelta(days=30))],
     }
     fields.update(extra)
     return service.open_turnaround(by=by, period=period, unit=unit, branch=branch, **fields)
@@ -168,6 +169,10 @@ def test_input_is_checked(results_world, committee):
             "“补齐材料”的完成期限须不早于约谈日期。",
         ),
         ({"talk_on": dt.date(2999, 1, 1)}, "约谈日期不能晚于今天：约谈完成后再记录。"),
+        (
+            {"talk_on": w["annual"].opens_on - dt.timedelta(days=1)},
+            f"约谈日期不能早于{w['annual']}开始报送的日期 {w['annual'].opens_on.isoformat()}。",
+        ),
     ]
     for extra, message in cases:
         with pytest.raises(service.TurnaroundError) as refused:

@@ -135,10 +135,10 @@ def test_the_list_keeps_its_query_count(client, results_world, committee, a1_fol
             period=w["q"]["q1"],
             unit=branch.unit,
             branch=branch,
-            talk_on=TALK,
+            talk_on=w["q"]["q1"].deadline,
             participants="工委",
             agreed="整改",
-            actions=[("整改", dt.date(2026, 3, 1))],
+            actions=[("整改", w["q"]["q1"].deadline + dt.timedelta(days=30))],
         )
     with CaptureQueriesContext(connection) as second:
         response = client.get("/turnaround/")
@@ -156,7 +156,7 @@ def test_a_running_follow_up_keeps_its_branch_off_the_untracked_list(
         period=w["q"]["q2"],
         unit=w["units"]["b"],
         branch=w["branches"]["b1"],
-        talk_on=TALK,
+        talk_on=w["q"]["q2"].deadline,
         participants="工委",
         agreed="整改",
         actions=[("整改", dt.date(2026, 8, 1))],
