@@ -137,7 +137,12 @@ def exception_handler(exc, context):
     message = None
     if isinstance(detail, dict):
         fields = {k: _messages(v) for k, v in detail.items()}
-        non_field = fields.pop("non_field_errors", None) or fields.pop("detail", None)
+        # A model's own refusal (a constraint across fields) arrives as "__all__".
+        non_field = (
+            fields.pop("non_field_errors", None)
+            or fields.pop("__all__", None)
+            or fields.pop("detail", None)
+        )
         message = non_field[0] if non_field else None
     elif isinstance(detail, list):
         message = str(detail[0]) if detail else None

@@ -126,7 +126,11 @@ class Branch(models.Model):
         verbose_name = _("党支部")
         verbose_name_plural = _("党支部")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "name"], name="branch_unique_name_in_unit")
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="branch_unique_name_in_unit",
+                violation_error_message=_("该单位已有同名的党支部。"),
+            )
         ]
 
     def __str__(self):

@@ -193,3 +193,14 @@ def test_a_sample_beyond_any_round_is_a_field_error(as_user, committee, world, p
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["sample_count"]
+
+
+def test_a_second_branch_of_the_same_name_is_refused_in_plain_words(as_user, committee, world):
+    response = as_user(committee).post(
+        "/api/v1/branches/",
+        {"unit": world["unit_a"].pk, "name": world["a1"].name, "secretary_name": "王"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "该单位已有同名的党支部。"
+    assert response.json()["error"]["fields"] == {}
