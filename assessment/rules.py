@@ -3,6 +3,7 @@
 - allowed_range / number_problem: what a reported number may be, by the item's number kind;
 - unusual: whether a value is far from the branch's own history or from its peers;
 - period_dates: the date range a period's measured figures cover;
+- window_problem: why a submission window cannot be a period's of a plan year;
 - rate: a share in per cent, one decimal;
 - turnaround_outcome: whether a lagging branch or unit left the lagging group (后进转化).
 
@@ -135,3 +136,17 @@ PROBLEM_WORKING_DAYS = {"general": 30, "serious": 20, "grave": 10}
 
 def problem_working_days(severity: str) -> int:
     return PROBLEM_WORKING_DAYS.get(severity, PROBLEM_WORKING_DAYS["general"])
+
+
+def window_problem(year: int, opens_on: dt.date, deadline: dt.date) -> str:
+    """Why a submission window cannot be a period's of the plan for ``year`` ("" when it
+    can): it opens within the year and closes by the end of the next year's first quarter
+    (the annual exam spans the turn of the year; nothing waits longer)."""
+    if deadline < opens_on:
+        return _("截止日期不能早于开始报送日期。")
+    if opens_on.year != year:
+        return _("开始报送日期应在 %(year)d 年内。") % {"year": year}
+    latest = dt.date(year + 1, 3, 31)
+    if deadline > latest:
+        return _("截止日期不能晚于 %(date)s（下一年第一季度末）。") % {"date": latest.isoformat()}
+    return ""

@@ -4,14 +4,11 @@ import sys
 
 from django.conf import settings
 
+from tests.helpers import production_environment
+
 
 def test_production_settings_pass_check_deploy_without_warnings():
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "x" * 30 + "a-real-looking-secret-key-9f8e7d6c5b4a",
-        "ALLOWED_HOSTS": "mofan.example.org",
-    }
+    env = production_environment()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,

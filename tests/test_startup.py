@@ -4,11 +4,12 @@ open database connection, no thread. And the heap it built is frozen out of the 
 reach, so the workers' collections do not walk (and copy) it."""
 
 import json
-import os
 import subprocess
 import sys
 
 from django.conf import settings
+
+from tests.helpers import production_environment
 
 PROBE = """
 import gc, json, threading
@@ -24,12 +25,7 @@ print(json.dumps({
 
 
 def load_wsgi_in_a_fresh_process():
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "x" * 30 + "a-real-looking-secret-key-9f8e7d6c5b4a",
-        "ALLOWED_HOSTS": "mofan.example.org",
-    }
+    env = production_environment()
     result = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", PROBE],
         cwd=settings.BASE_DIR,

@@ -7,7 +7,7 @@ from units.forms import DateInput, StyledFormMixin
 from units.models import UnitCategory
 
 from ..models import FormalismSignal, Indicator
-from ..services.plans import window_problem
+from ..rules import window_problem
 
 
 class TryCalendarForm(StyledFormMixin, forms.Form):

@@ -82,12 +82,15 @@ def may_raise_problem(user, unit_id, source) -> bool:
     return source == Problem.Source.SELF_FOUND and scope.handles_unit(unit_id)
 
 
+def answer_owed(problem) -> bool:
+    """The unit owes an answer on the ledger; a citizen case is answered on the case itself."""
+    return problem.case_id is None and problem.status in ANSWERABLE_PROBLEM_STATES
+
+
 def may_answer_problem(user, problem) -> bool:
-    """Only the problem's own unit answers, and only while an answer is owed; a citizen
-    case is answered on the case itself."""
+    """Only the problem's own unit answers, and only while an answer is owed."""
     return (
-        problem.case_id is None
-        and problem.status in ANSWERABLE_PROBLEM_STATES
+        answer_owed(problem)
         and problem.unit_id in _scope(user).unit_ids
         and _scope(user).handles_unit(problem.unit_id)
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from units.errors import ensure
 
 from ..models import AnnualPlan, Cycle, Period, Phase
+from ..rules import window_problem
 from ..selectors.plans import current_system, may_edit_plan
 from .indicators import copy_to_plan, raise_satisfaction_weight
 
@@ -40,20 +41,6 @@ def phase_for_position(position: int) -> str:
 def default_window(year: int, kind: str) -> tuple[dt.date, dt.date]:
     (om, od), (dm, dd, offset) = DEFAULT_WINDOWS[kind]
     return dt.date(year, om, od), dt.date(year + offset, dm, dd)
-
-
-def window_problem(year: int, opens_on: dt.date, deadline: dt.date) -> str:
-    """Why a submission window cannot be a period's of the plan for ``year`` ("" when it
-    can): it opens within the year and closes by the end of the next year's first quarter
-    (the annual exam spans the turn of the year; nothing waits longer)."""
-    if deadline < opens_on:
-        return _("截止日期不能早于开始报送日期。")
-    if opens_on.year != year:
-        return _("开始报送日期应在 %(year)d 年内。") % {"year": year}
-    latest = dt.date(year + 1, 3, 31)
-    if deadline > latest:
-        return _("截止日期不能晚于 %(date)s（下一年第一季度末）。") % {"date": latest.isoformat()}
-    return ""
 
 
 def _ensure_may_edit(by) -> None:

@@ -31,14 +31,7 @@ from ..forms.rectification import (
     ProblemForm,
     ProblemImportForm,
 )
-from ..models import (
-    ANSWERABLE_PROBLEM_STATES,
-    Indicator,
-    Measure,
-    Problem,
-    Rectification,
-    Standard,
-)
+from ..models import Indicator, Measure, Problem, Rectification, Standard
 from ..selectors import rectification as selectors
 from ..selectors.plans import current_plan, current_system
 from ..services import evidence as evidence_service
@@ -392,9 +385,7 @@ def problem_detail(request, pk):
             "may_add_measure": may_add_measure,
             "today": timezone.localdate(),
             # An answer is owed, by the unit's administrator, not by this reader.
-            "answer_owed_elsewhere": not problem.may_answer
-            and problem.case_id is None
-            and problem.status in ANSWERABLE_PROBLEM_STATES,
+            "answer_owed_elsewhere": selectors.answer_owed(problem) and not problem.may_answer,
         },
     )
 

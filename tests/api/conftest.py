@@ -1,10 +1,14 @@
 """Fixtures for the API tests: clients acting as a named actor (session) or through a token,
 and the open quarter of tests/assessment/quarter_world.py (graded, quantitative, with_file)."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from assessment.services.rectification import issue
 from tests.assessment.quarter_world import *  # noqa: F403
 from units.tokens import create_token
 
@@ -20,6 +24,19 @@ def _clean_cache():
 @pytest.fixture
 def api():
     return APIClient()
+
+
+@pytest.fixture
+def notice(world, committee, plan):
+    """A rectification notice to 甲厅's first branch, due in 30 days."""
+    return issue(
+        by=committee,
+        plan=plan,
+        unit=world["unit_a"],
+        branch=world["a1"],
+        problem="支部组织生活会记录不完整。",
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+    )
 
 
 @pytest.fixture

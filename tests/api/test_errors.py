@@ -1,28 +1,14 @@
 """The API always answers JSON in the documented error shape: unknown paths, deletes of
 records still in use, server errors, and the 409 of an item that can no longer change."""
 
-import datetime as dt
 import logging
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessment.models import Evidence, Submission
-from assessment.services.rectification import issue
 from tests.assessment.quarter_world import store, submitted_world
 from units.models import CoordinationGroup, Unit
-
-
-@pytest.fixture
-def notice(world, committee, plan):
-    return issue(
-        by=committee,
-        plan=plan,
-        unit=world["unit_a"],
-        problem="支部组织生活会记录不完整。",
-        deadline=timezone.localdate() + dt.timedelta(days=30),
-    )
 
 
 def test_an_unknown_api_path_is_a_json_404(as_user, committee):

@@ -8,22 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessment.models import Evidence, Rectification
-from assessment.services.rectification import issue
 from tests.api.conftest import ids
 from tests.assessment.quarter_world import EXE_BYTES, PDF_BYTES
 
 DEADLINE = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
-
-@pytest.fixture
-def notice(world, committee, plan):
-    return issue(
-        by=committee,
-        plan=plan,
-        unit=world["unit_a"],
-        branch=world["a1"],
-        problem="支部组织生活会记录不完整。",
-        deadline=dt.date.today() + dt.timedelta(days=30),
-    )
 
 
 def test_committee_issues_a_notice(world, committee, as_user, plan):
